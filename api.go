@@ -1,0 +1,173 @@
+// Package snskit calls the APIs of VK, Renren (API 1.0 and 2.0), WeChat web
+// login, QQ Connect and Kaixin001 without a Go type per endpoint, the way the
+// platforms' Python SDKs do:
+//
+//	api, err := snskit.New(platforms.VK(), snskit.WithAuth(auth.Token(tok)))
+//	res, err := api.NS("users").M("get").Do(snskit.Params{"user_ids": []int{1, 2}})
+//	fmt.Println(res.Get("0.first_name"))
+//
+// Each platform in the platforms package turns that one chain into the right
+// request (path, verb, common parameters, credential, signature) and
+// unwraps the reply, which comes back as a github.com/tidwall/gjson document.
+// Platform errors are *Error values, classified for errors.Is across
+// platforms (ErrRateLimited, ErrTokenExpired, ...).
+//
+// An *API, and every Namespace and Call derived from it, is immutable and safe
+// for concurrent use by many goroutines. The package holds no mutable state
+// of its own.
+package snskit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/snskit/snskit/auth"
+)
+
+// Version is snskit's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// API is a client of one platform.
+type API struct {
+	platform Platform
+	cfg      config
+}
+
+// New returns a client of platform configured by opts. Options check their
+// input: a bad one makes New fail with an error that says what to fix.
+func New(platform Platform, opts ...Option) (*API, error) {
+	if platform == nil {
+		return nil, fmt.Errorf("snskit: New needs a platform, such as platforms.VK()")
+	}
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	return &API{platform: platform, cfg: cfg}, nil
+}
+
+// Platform returns the client's platform.
+func (a *API) Platform() Platform { return a.platform }
+
+// Auth returns the client's credential, or nil.
+func (a *API) Auth() auth.Credential { return a.cfg.auth }
+
+// HTTPClient returns the HTTP client the API sends requests with. It is the
+// API's own copy: changing it changes nothing.
+func (a *API) HTTPClient() *http.Client {
+	c := *a.cfg.client
+	return &c
+}
+
+// NS starts a method chain at the namespace name: api.NS("users").M("get").
+func (a *API) NS(name string) Namespace {
+	return Namespace{api: a, path: []string{name}}
+}
+
+// Method returns the call of a dotted method name as a platform's docs write
+// it: "users.get", "user.friend.list", "user.get_user_info".
+func (a *API) Method(dotted string) Call {
+	return newCall(a, strings.Split(dotted, "."))
+}
+
+// Endpoint returns rawURL routed to the client's base URL when one is set
+// (see WithBaseURL), and rawURL parsed otherwise. Login flows use it for the
+// platform's OAuth endpoints.
+func (a *API) Endpoint(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("snskit: bad platform URL %q: %w", rawURL, err)
+	}
+	b := a.cfg.baseURL
+	if b == nil {
+		return u, nil
+	}
+	out := *b
+	out.Path = strings.TrimSuffix(b.Path, "/") + u.Path
+	if u.RawPath != "" || b.RawPath != "" {
+		out.RawPath = strings.TrimSuffix(b.EscapedPath(), "/") + u.EscapedPath()
+	}
+	out.RawQuery = u.RawQuery
+	out.Fragment = u.Fragment
+	return &out, nil
+}
+
+// send sends req and reads its reply once. secrets are masked in any error.
+func (a *API) send(req *http.Request, platform, method string, secrets []string) (*Response, error) {
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", a.cfg.userAgent)
+	}
+	start := time.Now()
+	resp, err := a.cfg.client.Do(req)
+	if err != nil {
+		a.log(req, platform, method, 0, start, err, secrets)
+		return nil, &TransportError{Platform: platform, Method: method, Err: scrubError(err, secrets)}
+	}
+	body, err := readBody(resp, a.cfg.maxBody)
+	if err != nil {
+		a.log(req, platform, method, resp.StatusCode, start, err, secrets)
+		return nil, &ReplyError{Platform: platform, Method: method, HTTPStatus: resp.StatusCode, Reason: err.Error()}
+	}
+	a.log(req, platform, method, resp.StatusCode, start, nil, secrets)
+	return &Response{
+		Platform:   platform,
+		Method:     method,
+		StatusCode: resp.StatusCode,
+		Header:     resp.Header,
+		Body:       body,
+	}, nil
+}
+
+// log writes one debug line for a request, with secrets masked.
+func (a *API) log(req *http.Request, platform, method string, status int, start time.Time, err error, secrets []string) {
+	l := a.cfg.logger
+	if l == nil || !l.Enabled(req.Context(), slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("platform", platform),
+		slog.String("method", method),
+		slog.String("verb", req.Method),
+		slog.String("url", RedactURL(req.URL, secrets)),
+		slog.Int("status", status),
+		slog.Duration("elapsed", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", Redact(err.Error(), secrets)))
+	}
+	l.LogAttrs(req.Context(), slog.LevelDebug, "snskit request", attrs...)
+}
+
+// TransportError reports a request that got no reply: a network failure, a
+// timeout, or a cancelled context (errors.Is(err, context.Canceled) works).
+type TransportError struct {
+	Platform string
+	Method   string
+	Err      error
+}
+
+// Error describes the failure; URLs in it have their secrets masked.
+func (e *TransportError) Error() string {
+	return "snskit: " + e.Platform + " " + e.Method + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// contextOrBackground returns ctx, or context.Background for a nil ctx.
+func contextOrBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
+}

@@ -1,0 +1,248 @@
+package snskit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Call is one API method, ready to be called with parameters. Calls are
+// immutable values, safe to share and to reuse for many requests.
+type Call struct {
+	api  *API
+	segs []string
+	name string
+	verb string
+	err  error
+}
+
+func newCall(a *API, segs []string) Call {
+	c := Call{api: a, segs: segs, name: joinDots(segs)}
+	for _, s := range segs {
+		if !validName(s) {
+			c.err = fmt.Errorf("snskit: invalid method name %q: each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like \"users.get\")", c.name)
+			break
+		}
+	}
+	return c
+}
+
+// Name returns the call's dotted method name.
+func (c Call) Name() string { return c.name }
+
+// WithVerb returns a copy of c sent with the HTTP method verb (GET or POST)
+// instead of the one the platform's rules pick.
+func (c Call) WithVerb(verb string) Call {
+	v := strings.ToUpper(strings.TrimSpace(verb))
+	if v != http.MethodGet && v != http.MethodPost {
+		c.err = fmt.Errorf("snskit: %s: unsupported HTTP verb %q; use GET or POST", c.name, verb)
+		return c
+	}
+	c.verb = v
+	return c
+}
+
+// Do calls the method with params and returns the payload of the reply, with
+// the platform's envelope removed. It is DoContext with
+// context.Background().
+func (c Call) Do(params Params) (gjson.Result, error) {
+	return c.DoContext(context.Background(), params)
+}
+
+// DoContext calls the method with params. Errors are a *Error when the
+// platform answered with an error, a *PartialError beside a usable result
+// when sub-requests failed, a *ReplyError when the reply cannot be read, a
+// *TransportError when no reply came, and a plain error when the call was
+// refused before sending (bad name, parameter or credential).
+func (c Call) DoContext(ctx context.Context, params Params) (gjson.Result, error) {
+	r, err := c.Response(ctx, params)
+	if r == nil {
+		return gjson.Result{}, err
+	}
+	return r.Result, err
+}
+
+// Response calls the method and returns the whole reply: HTTP status,
+// headers, the raw body and the decoded Result. On a platform error both the
+// Response and the error are returned.
+func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
+	ctx = contextOrBackground(ctx)
+	d, req, err := c.build(ctx, params)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.api.send(req, d.Platform, d.Method, d.secrets)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.api.platform.Decode(r)
+	r.Result = res
+	if err != nil {
+		return r, c.finishError(err, d)
+	}
+	return r, nil
+}
+
+// Request builds the exact HTTP request the call would send, signed, without
+// sending it (a dry run). The request carries secrets: mask them with
+// RedactURL before showing it. A multipart body streams from the files'
+// readers when read.
+func (c Call) Request(ctx context.Context, params Params) (*http.Request, error) {
+	_, req, err := c.build(contextOrBackground(ctx), params)
+	return req, err
+}
+
+// build validates the call, lets the platform prepare it, and assembles the
+// HTTP request. Nothing is sent.
+func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, error) {
+	if c.api == nil {
+		return nil, nil, errors.New("snskit: call on a nil API; build one with snskit.New")
+	}
+	if c.err != nil {
+		return nil, nil, c.err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	p := c.api.platform
+	merged := params
+	if len(c.api.cfg.defaults) > 0 {
+		merged = make(Params, len(params)+len(c.api.cfg.defaults))
+		for k, v := range c.api.cfg.defaults {
+			merged[k] = v
+		}
+		for k, v := range params {
+			merged[k] = v
+		}
+	}
+	values, files, err := encodeParams(merged, p.Style())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (calling %s %s)", err, p.Name(), c.name)
+	}
+	if len(files) > 0 && c.verb == http.MethodGet {
+		return nil, nil, fmt.Errorf("snskit: %s %s: files are uploaded with POST, not GET", p.Name(), c.name)
+	}
+	d := &Draft{
+		Platform:  p.Name(),
+		Method:    c.name,
+		Segments:  c.segs,
+		Verb:      c.verb,
+		Values:    values,
+		Files:     files,
+		Header:    make(http.Header, 2),
+		Auth:      c.api.cfg.auth,
+		AppID:     c.api.cfg.appID,
+		AppSecret: c.api.cfg.appSecret,
+		Version:   c.api.cfg.version,
+		api:       c.api,
+	}
+	d.Secret(c.api.cfg.appSecret)
+	if err := p.Prepare(ctx, d); err != nil {
+		return d, nil, scrubbed{err, d.secrets}
+	}
+	req, err := d.httpRequest(ctx)
+	return d, req, err
+}
+
+// httpRequest assembles the prepared draft into an *http.Request.
+func (d *Draft) httpRequest(ctx context.Context) (*http.Request, error) {
+	if d.URL == nil {
+		return nil, d.Err("the platform set no URL")
+	}
+	if len(d.Files) > 0 {
+		d.Verb = http.MethodPost
+	}
+	if d.Verb == "" {
+		d.Verb = http.MethodPost
+	}
+	u := *d.URL
+	var body io.Reader
+	contentType := ""
+	length := int64(0)
+	switch {
+	case len(d.Files) > 0:
+		body, contentType, length = multipartBody(d.Values, d.Files)
+		u.RawQuery = d.Query.Encode()
+	case d.Verb == http.MethodGet:
+		u.RawQuery = mergeQuery(d.Query, d.Values)
+	default:
+		form := d.Values.Encode()
+		body = strings.NewReader(form)
+		length = int64(len(form))
+		contentType = "application/x-www-form-urlencoded"
+		u.RawQuery = d.Query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, d.Verb, u.String(), body)
+	if err != nil {
+		return nil, d.Err("building the request: %v", err)
+	}
+	for k, vs := range d.Header {
+		req.Header[k] = vs
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+		req.ContentLength = length
+	}
+	return req, nil
+}
+
+// mergeQuery encodes the query and values of a GET in one sorted string.
+func mergeQuery(q, v url.Values) string {
+	if len(q) == 0 {
+		return v.Encode()
+	}
+	all := make(url.Values, len(q)+len(v))
+	for k, vs := range v {
+		all[k] = vs
+	}
+	for k, vs := range q {
+		all[k] = append(all[k], vs...)
+	}
+	return all.Encode()
+}
+
+// finishError fills in the call's names on platform errors and masks the
+// call's secrets in their messages.
+func (c Call) finishError(err error, d *Draft) error {
+	fix := func(e *Error) {
+		if e.Platform == "" {
+			e.Platform = d.Platform
+		}
+		if e.Method == "" {
+			e.Method = d.Method
+		}
+		e.Message = Redact(e.Message, d.secrets)
+	}
+	var pe *PartialError
+	if errors.As(err, &pe) {
+		if pe.Platform == "" {
+			pe.Platform = d.Platform
+		}
+		if pe.Method == "" {
+			pe.Method = d.Method
+		}
+		for _, e := range pe.Errors {
+			if e.Platform == "" {
+				e.Platform = d.Platform
+			}
+			e.Message = Redact(e.Message, d.secrets)
+		}
+		return err
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		fix(e)
+		return err
+	}
+	var re *ReplyError
+	if errors.As(err, &re) {
+		re.Snippet = Redact(re.Snippet, d.secrets)
+	}
+	return err
+}

@@ -1,0 +1,203 @@
+package snskit
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Class is a cross-platform kind of platform error. Every Class is an error
+// value meant for errors.Is:
+//
+//	if errors.Is(err, snskit.ErrRateLimited) { back off }
+//
+// Classes are constants, so nothing can reassign them.
+type Class int
+
+// The classes a platform error can fall into. ErrTokenExpired is also
+// ErrTokenInvalid under errors.Is, since an expired token is an invalid one.
+const (
+	// ErrUnclassified is the class of platform errors that fit no other.
+	ErrUnclassified Class = iota
+	// ErrRateLimited: too many requests, flood control or a spent quota.
+	ErrRateLimited
+	// ErrTokenInvalid: the credential is missing, malformed, revoked or expired.
+	ErrTokenInvalid
+	// ErrTokenExpired: the credential has expired; refreshing it may help.
+	ErrTokenExpired
+	// ErrPermission: the credential lacks a scope or the user denied access.
+	ErrPermission
+	// ErrCaptcha: the platform asks for a captcha (VK 14).
+	ErrCaptcha
+	// ErrBadParams: a parameter is missing or invalid.
+	ErrBadParams
+	// ErrNotFound: the method, user or resource does not exist.
+	ErrNotFound
+	// ErrServer: the platform is down, busy or failed internally; retrying
+	// later may help.
+	ErrServer
+)
+
+// Error returns the class's name, prefixed "snskit: ".
+func (c Class) Error() string {
+	switch c {
+	case ErrUnclassified:
+		return "snskit: platform error"
+	case ErrRateLimited:
+		return "snskit: rate limited"
+	case ErrTokenInvalid:
+		return "snskit: token invalid"
+	case ErrTokenExpired:
+		return "snskit: token expired"
+	case ErrPermission:
+		return "snskit: permission denied"
+	case ErrCaptcha:
+		return "snskit: captcha needed"
+	case ErrBadParams:
+		return "snskit: bad parameters"
+	case ErrNotFound:
+		return "snskit: not found"
+	case ErrServer:
+		return "snskit: server trouble"
+	}
+	return "snskit: class " + strconv.Itoa(int(c))
+}
+
+// Error is an error answered by a platform. Use errors.As to reach it and
+// errors.Is with a Class to test its kind:
+//
+//	var e *snskit.Error
+//	if errors.As(err, &e) && e.Code == "14" { ... e.Detail.Get("captcha_sid") ... }
+type Error struct {
+	// Platform is the platform's short name ("vk").
+	Platform string
+	// Method is the dotted method name of the call ("users.get").
+	Method string
+	// Code is the error code exactly as the platform gives it: "5" (VK),
+	// "invalid_authorization.EXPIRED-TOKEN" (Renren 2.0), "42001" (WeChat).
+	Code string
+	// Message is the platform's own message, with any secret of the call
+	// masked.
+	Message string
+	// HTTPStatus is the HTTP status of the reply.
+	HTTPStatus int
+	// Class is the cross-platform kind of the error.
+	Class Class
+	// Detail is the platform's error object (VK's "error" object with
+	// captcha_sid, QQ's whole reply...).
+	Detail gjson.Result
+}
+
+// Error formats the error as "snskit: vk users.get: error 5: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("snskit: ")
+	b.WriteString(e.Platform)
+	if e.Method != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Method)
+	}
+	b.WriteString(": error ")
+	b.WriteString(e.Code)
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.HTTPStatus != 0 && e.HTTPStatus != 200 {
+		b.WriteString(" (http ")
+		b.WriteString(strconv.Itoa(e.HTTPStatus))
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether the error belongs to the class target.
+func (e *Error) Is(target error) bool {
+	c, ok := target.(Class)
+	if !ok {
+		return false
+	}
+	return e.Class == c || (c == ErrTokenInvalid && e.Class == ErrTokenExpired)
+}
+
+// PartialError reports errors of sub-requests beside a result that is still
+// usable (VK's execute_errors). Do returns both the result and this error.
+type PartialError struct {
+	Platform string
+	Method   string
+	// Errors lists each failed sub-request; Method of each names it.
+	Errors []*Error
+}
+
+// Error summarizes the failed sub-requests.
+func (e *PartialError) Error() string {
+	var b strings.Builder
+	b.WriteString("snskit: ")
+	b.WriteString(e.Platform)
+	b.WriteByte(' ')
+	b.WriteString(e.Method)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(len(e.Errors)))
+	b.WriteString(" sub-request(s) failed")
+	for i, se := range e.Errors {
+		if i == 3 {
+			b.WriteString("; ...")
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(se.Method)
+		b.WriteString(": error ")
+		b.WriteString(se.Code)
+		if se.Message != "" {
+			b.WriteString(" ")
+			b.WriteString(se.Message)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns the sub-request errors, so errors.Is and errors.As look
+// into them.
+func (e *PartialError) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, se := range e.Errors {
+		errs[i] = se
+	}
+	return errs
+}
+
+// ReplyError reports a reply that is not what the platform promises: an
+// HTML error page, an empty, truncated, oversized or non-JSON body.
+type ReplyError struct {
+	Platform   string
+	Method     string
+	HTTPStatus int
+	// Reason says what is wrong and, where it can, what to do.
+	Reason string
+	// Snippet is the start of the body, for diagnosis.
+	Snippet string
+}
+
+// Error formats the error with the start of the body.
+func (e *ReplyError) Error() string {
+	var b strings.Builder
+	b.WriteString("snskit: ")
+	b.WriteString(e.Platform)
+	if e.Method != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Method)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Reason)
+	if e.HTTPStatus != 0 {
+		b.WriteString(" (http ")
+		b.WriteString(strconv.Itoa(e.HTTPStatus))
+		b.WriteByte(')')
+	}
+	if e.Snippet != "" {
+		b.WriteString(": ")
+		b.WriteString(strconv.Quote(e.Snippet))
+	}
+	return b.String()
+}

@@ -1,0 +1,15 @@
+module github.com/snskit/snskit
+
+go 1.26.8
+
+require (
+	github.com/stretchr/testify v1.12.1
+	github.com/tidwall/gjson v1.20.0
+	golang.org/x/oauth2 v0.37.0
+)
+
+require (
+	github.com/tidwall/match v1.1.1 // indirect
+	github.com/tidwall/pretty v1.2.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -1,0 +1,113 @@
+package snskit
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// multipartBody lays out a multipart/form-data body whose file parts stream
+// from their readers: the part headers and plain fields are written to small
+// buffers up front, and the body is the sequence buffer, file, buffer, file,
+// ..., closing boundary. No goroutine and no copy of a file's content are
+// involved, so a dry-run request that is never sent leaks nothing. length is
+// -1 when a file's size is unknown.
+func multipartBody(values url.Values, files []FormFile) (body io.Reader, contentType string, length int64) {
+	sw := &segmentWriter{}
+	mw := multipart.NewWriter(sw)
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range values[k] {
+			_ = mw.WriteField(k, v) // writes to memory: cannot fail
+		}
+	}
+	length = 0
+	for _, f := range files {
+		h := make(textproto.MIMEHeader, 2)
+		h.Set("Content-Disposition", `form-data; name="`+quoteEscaper.Replace(f.Field)+
+			`"; filename="`+quoteEscaper.Replace(f.File.Name)+`"`)
+		h.Set("Content-Type", fileContentType(f.File))
+		_, _ = mw.CreatePart(h)
+		sw.cut()
+		sw.parts = append(sw.parts, f.File.Reader)
+		if f.File.Size < 0 || length < 0 {
+			length = -1
+		} else {
+			length += f.File.Size
+		}
+	}
+	_ = mw.Close()
+	sw.cut()
+	if length >= 0 {
+		length += sw.n
+	}
+	return io.MultiReader(sw.parts...), mw.FormDataContentType(), length
+}
+
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
+
+// segmentWriter collects what the multipart writer writes into a list of
+// readers, cut between file parts.
+type segmentWriter struct {
+	cur   bytes.Buffer
+	parts []io.Reader
+	n     int64 // bytes written, files excluded
+}
+
+func (w *segmentWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return w.cur.Write(p)
+}
+
+func (w *segmentWriter) cut() {
+	if w.cur.Len() == 0 {
+		return
+	}
+	b := bytes.Clone(w.cur.Bytes())
+	w.parts = append(w.parts, bytes.NewReader(b))
+	w.cur.Reset()
+}
+
+func fileContentType(f File) string {
+	if f.ContentType != "" {
+		return f.ContentType
+	}
+	if t := mime.TypeByExtension(filepath.Ext(f.Name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// readerSize returns how many bytes r has left to read, or -1 when it cannot
+// tell without reading.
+func readerSize(r io.Reader) int64 {
+	switch x := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		return int64(x.Len())
+	case interface {
+		Stat() (fs.FileInfo, error)
+		io.Seeker
+	}: // *os.File
+		fi, err := x.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		off, err := x.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return -1
+		}
+		return fi.Size() - off
+	}
+	return -1
+}

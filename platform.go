@@ -1,0 +1,153 @@
+package snskit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/snskit/snskit/auth"
+	"github.com/tidwall/gjson"
+)
+
+// Platform is one platform's wire rules. The packages under platforms/
+// implement it; the root package knows no platform. A Platform must be safe
+// for concurrent use.
+//
+// For every call, snskit validates the method name, merges the client's
+// default parameters with the call's, encodes them with Style, and hands a
+// Draft to Prepare, which picks the URL and verb and places common
+// parameters, the credential and any signature. snskit then assembles the
+// HTTP request (query for GET, form or streaming multipart body for POST),
+// sends it, reads the body once, and gives it to Decode, which removes the
+// envelope or returns the platform's error.
+type Platform interface {
+	// Name is the platform's short name: "vk", "renren", "qq"...
+	Name() string
+	// Style tells how parameter values are written.
+	Style() Style
+	// Prepare turns d into the platform's request.
+	Prepare(ctx context.Context, d *Draft) error
+	// Decode returns the payload of a reply or the platform's error,
+	// usually a *Error (or a *PartialError beside a usable result).
+	Decode(r *Response) (gjson.Result, error)
+}
+
+// Draft is a call on its way to becoming an HTTP request. Platforms fill in
+// its URL, Verb, parameters and headers in Prepare.
+type Draft struct {
+	// Platform and Method name the call ("vk", "users.get").
+	Platform string
+	Method   string
+	// Segments are the method's names: ["users", "get"].
+	Segments []string
+	// Verb is the HTTP method. It is the caller's forced verb or empty when
+	// Prepare starts; Prepare sets it when empty.
+	Verb string
+	// URL is the request URL without its query; build it with Endpoint so
+	// the client's base URL applies.
+	URL *url.URL
+	// Values are the call's parameters, encoded: the query of a GET, the
+	// body of a POST.
+	Values url.Values
+	// Query are parameters that go in the URL's query whatever the verb.
+	Query url.Values
+	// Files are the file parts; a call with files is sent as a multipart
+	// POST.
+	Files []FormFile
+	// Header holds extra request headers.
+	Header http.Header
+	// Auth is the client's credential, or nil.
+	Auth auth.Credential
+	// AppID and AppSecret are the application's key and secret, when
+	// configured.
+	AppID, AppSecret string
+	// Version is the API version configured for the client, or empty.
+	Version string
+
+	api     *API
+	secrets []string
+}
+
+// Endpoint returns the URL for rawURL, a platform URL such as
+// "https://api.vk.ru/method/users.get", routed to the client's base URL
+// when one is set: "http://127.0.0.1:8080/vk" turns it into
+// "http://127.0.0.1:8080/vk/method/users.get".
+func (d *Draft) Endpoint(rawURL string) (*url.URL, error) {
+	return d.api.Endpoint(rawURL)
+}
+
+// Now returns the current time of the client's clock.
+func (d *Draft) Now() time.Time { return d.api.cfg.now() }
+
+// Nonce returns a fresh random nonce from the client's nonce source.
+func (d *Draft) Nonce() string { return d.api.cfg.nonce() }
+
+// Secret registers values placed on the request that must never be shown:
+// snskit masks them in errors and logs.
+func (d *Draft) Secret(values ...string) {
+	for _, v := range values {
+		if v != "" {
+			d.secrets = append(d.secrets, v)
+		}
+	}
+}
+
+// Fetch sends a side request that Prepare needs (QQ's openid lookup) with
+// the client's HTTP client, user agent and body limit, and returns its reply
+// unparsed. req's URL should come from Endpoint.
+func (d *Draft) Fetch(ctx context.Context, req *http.Request) (*Response, error) {
+	req = req.WithContext(ctx)
+	return d.api.send(req, d.Platform, d.Method, d.secrets)
+}
+
+// Err returns an error about the call, prefixed with the platform and
+// method, for Prepare to return when the call cannot be made as asked.
+func (d *Draft) Err(format string, args ...any) error {
+	return fmt.Errorf("snskit: %s %s: %s", d.Platform, d.Method, fmt.Sprintf(format, args...))
+}
+
+// MissingAuth returns the error for a call that needs a credential of the
+// given kinds and has none.
+func (d *Draft) MissingAuth(want string) error {
+	return d.Err("needs a credential (%s); pass one with snskit.WithAuth", want)
+}
+
+// WrongAuth returns the error for a credential the platform cannot use.
+func (d *Draft) WrongAuth(want string) error {
+	return d.Err("cannot use a %s credential; it takes %s", d.Auth.Kind(), want)
+}
+
+// CheckFileFields returns an error when a file is passed under another field
+// than want, the platform's field for this method's upload.
+func (d *Draft) CheckFileFields(want string) error {
+	for _, f := range d.Files {
+		if f.Field != want {
+			return d.Err("takes its file in the %q parameter, not %q", want, f.Field)
+		}
+	}
+	return nil
+}
+
+// PathContains reports whether any of the method's segments contains one of
+// words, the way Renren and QQ pick a verb from the method name.
+func (d *Draft) PathContains(words ...string) bool {
+	for _, s := range d.Segments {
+		for _, w := range words {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func randomNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,151 @@
+package platforms
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/auth"
+	"github.com/tidwall/gjson"
+)
+
+// VK API hosts and defaults. Docs: https://dev.vk.com/en/reference
+const (
+	VKAPIURL   = "https://api.vk.ru/method/"
+	VKOAuthURL = "https://oauth.vk.ru"
+	// VKDefaultVersion is the API version sent when neither the client
+	// (snskit.WithAPIVersion) nor the call (a "v" parameter) names one.
+	VKDefaultVersion = "5.199"
+)
+
+// VK returns the rules of the VK API:
+//
+//   - POST https://api.vk.ru/method/<ns>.<m>, form-encoded; the method keeps
+//     its dots (users.get).
+//   - v (default 5.199) and access_token in the body, never in the URL; a
+//     call's own access_token or v wins. lang and test_mode are ordinary
+//     parameters (snskit.WithParams sets them for every call).
+//   - slices comma-joined, bools as 1/0.
+//   - {"response": X} gives X; {"error": {...}} gives a *snskit.Error whose
+//     Detail holds captcha_sid, captcha_img, redirect_uri and
+//     request_params; execute's execute_errors give a *snskit.PartialError
+//     beside the result.
+func VK() snskit.Platform { return vk{} }
+
+type vk struct{}
+
+func (vk) Name() string        { return "vk" }
+func (vk) Style() snskit.Style { return snskit.Style{True: "1", False: "0"} }
+
+func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
+	if d.Verb == http.MethodGet {
+		return d.Err("VK calls are sent as POST so that the access token stays out of URLs; do not force GET")
+	}
+	d.Verb = http.MethodPost
+	u, err := d.Endpoint(VKAPIURL + d.Method)
+	if err != nil {
+		return err
+	}
+	d.URL = u
+	if !d.Values.Has("v") {
+		v := d.Version
+		if v == "" {
+			v = VKDefaultVersion
+		}
+		d.Values.Set("v", v)
+	}
+	if tok := d.Values.Get("access_token"); tok != "" {
+		d.Secret(tok)
+		return nil
+	}
+	switch c := d.Auth.(type) {
+	case nil:
+		return d.MissingAuth("auth.Token or auth.TokenSource, or an access_token parameter")
+	case *auth.OAuth2:
+		tok, err := c.Token(ctx)
+		if err != nil {
+			return d.Err("%v", err)
+		}
+		d.Secret(tok.AccessToken)
+		d.Values.Set("access_token", tok.AccessToken)
+		return nil
+	default:
+		return d.WrongAuth("an OAuth 2.0 access token (auth.Token)")
+	}
+}
+
+func (vk) Decode(r *snskit.Response) (gjson.Result, error) {
+	doc, err := snskit.ParseJSON(r)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	if e := doc.Get("error"); e.Exists() {
+		if e.IsObject() {
+			return gjson.Result{}, vkError(r, e)
+		}
+		return gjson.Result{}, r.BadReply("VK error that is not an object")
+	}
+	res := doc.Get("response")
+	if !res.Exists() {
+		return gjson.Result{}, r.BadReply(`VK reply has neither "response" nor "error"`)
+	}
+	if ee := doc.Get("execute_errors"); ee.IsArray() && len(ee.Array()) > 0 {
+		pe := &snskit.PartialError{Platform: "vk", Method: r.Method}
+		for _, x := range ee.Array() {
+			se := vkError(r, x)
+			se.Method = x.Get("method").String()
+			pe.Errors = append(pe.Errors, se)
+		}
+		return res, pe
+	}
+	return res, nil
+}
+
+func vkError(r *snskit.Response, e gjson.Result) *snskit.Error {
+	code := e.Get("error_code").Int()
+	msg := e.Get("error_msg").String()
+	return &snskit.Error{
+		Platform:   "vk",
+		Method:     r.Method,
+		Code:       strconv.FormatInt(code, 10),
+		Message:    msg,
+		HTTPStatus: r.StatusCode,
+		Class:      vkClass(code, msg),
+		Detail:     e,
+	}
+}
+
+// vkClass maps VK's error codes (reference/vk-errors.json, VK's own schema)
+// to classes.
+func vkClass(code int64, msg string) snskit.Class {
+	switch code {
+	case 5:
+		if strings.Contains(strings.ToLower(msg), "expired") {
+			return snskit.ErrTokenExpired
+		}
+		return snskit.ErrTokenInvalid
+	case 1, 10, 13: // unknown error, internal server error, runtime error in execute
+		return snskit.ErrServer
+	case 6, 9, 29: // too many requests per second, flood control, rate limit (daily quota)
+		return snskit.ErrRateLimited
+	case 2, 7, 15, 17, 20, 21, 23, 24, 27, 28, 30, 203, 260: // app disabled, permission, access denied, validation...
+		return snskit.ErrPermission
+	case 14:
+		return snskit.ErrCaptcha
+	case 3: // unknown method
+		return snskit.ErrNotFound
+	case 18: // page deleted or blocked
+		return snskit.ErrNotFound
+	case 4, 8, 11, 12, 100, 101, 113, 150: // signature, invalid request, test mode, compile, bad parameter, app id, user id, timestamp
+		return snskit.ErrBadParams
+	}
+	switch {
+	case code >= 200 && code < 300: // access to album/audio/group... denied
+		return snskit.ErrPermission
+	case code > 100 && code < 200: // invalid ids and parameters
+		return snskit.ErrBadParams
+	}
+	return snskit.ErrUnclassified
+}

@@ -1,0 +1,100 @@
+package snskit
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/snskit/snskit/auth"
+)
+
+// secretParam reports whether a parameter name carries a secret whatever its
+// platform: tokens, secrets, keys, signatures, passwords and codes.
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "access_token", "refresh_token", "client_secret", "secret", "appsecret", "app_secret",
+		"session_key", "oauth_token", "oauth_token_secret", "oauth_signature", "oauth_verifier",
+		"sig", "password", "code", "captcha_key", "token":
+		return true
+	}
+	return strings.HasPrefix(n, "access_token_") // VK community tokens
+}
+
+// RedactURL returns u as a string with the values of secret parameters
+// masked, and any of secrets found elsewhere masked too. It is what snskit
+// logs and puts in errors.
+func RedactURL(u *url.URL, secrets []string) string {
+	if u == nil {
+		return ""
+	}
+	cp := *u
+	cp.User = nil
+	if cp.RawQuery != "" {
+		cp.RawQuery = RedactQuery(cp.RawQuery)
+	}
+	if cp.Fragment != "" {
+		cp.Fragment = RedactQuery(cp.Fragment)
+		cp.RawFragment = ""
+	}
+	return Redact(cp.String(), secrets)
+}
+
+// RedactQuery masks the values of secret parameters in a urlencoded string,
+// keeping the rest as it is.
+func RedactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if secretParam(name) {
+			val, err := url.QueryUnescape(v)
+			if err != nil {
+				val = v
+			}
+			parts[i] = k + "=" + url.QueryEscape(auth.Mask(val))
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// Redact masks every occurrence of secrets in s.
+func Redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, auth.Mask(sec))
+		}
+	}
+	return s
+}
+
+// scrubError returns err with its message free of secrets; a *url.Error
+// keeps its type (and Timeout, Temporary) with a redacted URL.
+func scrubError(err error, secrets []string) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		u, perr := url.Parse(ue.URL)
+		redacted := ue.URL
+		if perr == nil {
+			redacted = RedactURL(u, secrets)
+		}
+		return &url.Error{Op: ue.Op, URL: redacted, Err: scrubbed{ue.Err, secrets}}
+	}
+	return scrubbed{err, secrets}
+}
+
+// scrubbed is an error whose message has secrets masked; errors.Is and As
+// still reach the original.
+type scrubbed struct {
+	err     error
+	secrets []string
+}
+
+func (s scrubbed) Error() string { return Redact(s.err.Error(), s.secrets) }
+func (s scrubbed) Unwrap() error { return s.err }
