@@ -422,7 +422,7 @@ func TestContextCancellation(t *testing.T) {
 func TestMultipartUploadStreams(t *testing.T) {
 	var got struct {
 		field, name, ctype, content, caption string
-		length                              int64
+		length                               int64
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got.length = r.ContentLength
