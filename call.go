@@ -73,20 +73,31 @@ func (c Call) DoContext(ctx context.Context, params Params) (gjson.Result, error
 // Response and the error are returned.
 func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 	ctx = contextOrBackground(ctx)
-	d, req, err := c.build(ctx, params)
-	if err != nil {
-		return nil, err
+	for try := 0; ; try++ {
+		d, req, err := c.build(ctx, params)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.wait(ctx); err != nil {
+			return nil, err
+		}
+		r, err := c.api.send(req, d.Platform, d.Method, d.secrets)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.api.platform.Decode(r)
+		r.Result = res
+		if err == nil {
+			return r, nil
+		}
+		err = c.finishError(err, d)
+		if !c.retryable(err, d, try) {
+			return r, err
+		}
+		if werr := c.backoff(ctx, try); werr != nil {
+			return r, err
+		}
 	}
-	r, err := c.api.send(req, d.Platform, d.Method, d.secrets)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.api.platform.Decode(r)
-	r.Result = res
-	if err != nil {
-		return r, c.finishError(err, d)
-	}
-	return r, nil
 }
 
 // Request builds the exact HTTP request the call would send, signed, without

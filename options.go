@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/snskit/snskit/auth"
+	"golang.org/x/time/rate"
 )
 
 // Option configures an API. Each option checks its input and makes New fail
@@ -29,6 +30,9 @@ type config struct {
 	maxBody   int64
 	now       func() time.Time
 	nonce     func() string
+	limiter   *rate.Limiter
+	retries   int
+	retryBase time.Duration
 }
 
 func defaultConfig() config {
