@@ -589,3 +589,18 @@ func TestEndpointRouting(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://oauth.vk.ru/authorize", u.String())
 }
+
+func TestHostileBodiesDoNotPanic(t *testing.T) {
+	// strings.ToLower can change a string's byte length (invalid UTF-8,
+	// 'İ'); the error snippet must not slice with such indexes.
+	for _, body := range []string{
+		"‹" + strings.Repeat("\xff", 30) + "<title>x</title>",
+		strings.Repeat("İ", 40) + "<TITLE>x</TITLE>",
+		"<title>", "<title></title>", "\xff\xfe", "callback(", ")(",
+	} {
+		srv, _ := fakeServer(t, body)
+		_, err := fakeAPI(t, srv.URL).Method("x.get").Do(nil)
+		var re *snskit.ReplyError
+		assert.ErrorAs(t, err, &re, "%q", body)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,12 +123,15 @@ func (d *Draft) WrongAuth(want string) error {
 	return d.Err("cannot use a %s credential; it takes %s", d.Auth.Kind(), want)
 }
 
-// CheckFileFields returns an error when a file is passed under another field
-// than want, the platform's field for this method's upload.
-func (d *Draft) CheckFileFields(want string) error {
+// CheckFileFields returns an error when a file is passed under a field other
+// than want, the platform's fields for this method's upload.
+func (d *Draft) CheckFileFields(want ...string) error {
 	for _, f := range d.Files {
-		if f.Field != want {
-			return d.Err("takes its file in the %q parameter, not %q", want, f.Field)
+		if !slices.Contains(want, f.Field) {
+			if len(want) == 1 {
+				return d.Err("takes its file in the %q parameter, not %q", want[0], f.Field)
+			}
+			return d.Err("takes its file in one of the parameters %q, not %q", want, f.Field)
 		}
 	}
 	return nil

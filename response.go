@@ -151,8 +151,8 @@ func (r *Response) BadReply(reason string) error { return r.replyError(reason) }
 // markup of HTML pages' heads dropped to their title when there is one.
 func snippet(s string, n int) string {
 	s = strings.TrimSpace(s)
-	if i := strings.Index(strings.ToLower(s), "<title>"); i >= 0 {
-		if j := strings.Index(strings.ToLower(s[i:]), "</title>"); j > 0 {
+	if i := indexFoldASCII(s, "<title>"); i >= 0 {
+		if j := indexFoldASCII(s[i:], "</title>"); j > 0 {
 			s = strings.TrimSpace(s[i+len("<title>") : i+j])
 		}
 	}
@@ -163,4 +163,15 @@ func snippet(s string, n int) string {
 		n--
 	}
 	return s[:n] + "..."
+}
+
+// indexFoldASCII is strings.Index ignoring ASCII case. Unlike searching in
+// strings.ToLower(s), its result indexes s itself whatever bytes s holds.
+func indexFoldASCII(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
