@@ -1,0 +1,248 @@
+package platforms
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync/atomic"
+
+	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/auth"
+	"github.com/tidwall/gjson"
+)
+
+// Renren API 1.0 host and default. Docs: http://wiki.dev.renren.com/wiki/API
+// (offline upstream). OAuth goes through RenrenGraphURL, as for API 2.0.
+const (
+	// Renren1APIURL is the single endpoint of API 1.0; the method is a
+	// parameter.
+	Renren1APIURL = "https://api.renren.com/restserver.do"
+	// Renren1DefaultVersion is the v sent when neither the client
+	// (snskit.WithAPIVersion) nor the call (a "v" parameter) names one.
+	Renren1DefaultVersion = "1.0"
+)
+
+// Renren1 returns the rules of the Renren API 1.0 (the REST server):
+//
+//   - POST https://api.renren.com/restserver.do, form-encoded; the method
+//     goes in a "method" parameter: api.NS("users").M("getInfo") sends
+//     method=users.getInfo. GET is refused, so that tokens stay out of URLs.
+//   - common parameters: v=1.0, format=JSON and call_id, the client clock's
+//     time in milliseconds, strictly increasing for each value Renren1
+//     returns (when the clock stands still or goes back, the last call_id
+//     plus one). A call's own v, format or call_id wins; a format other than
+//     JSON gives a *snskit.ReplyError, with the reply still in the Response.
+//   - credential: an OAuth 2.0 token (auth.Token) as access_token, or a
+//     legacy session key (auth.Session) as session_key with api_key, the app
+//     key set by snskit.WithApp. A call's own access_token or session_key
+//     wins over the client's credential.
+//   - signature: when the app secret is known (snskit.WithApp), sig is the
+//     md5 hex of the "k=v" pairs of every parameter but sig and files,
+//     sorted by key and concatenated without separator, followed by the
+//     secret. Renren required it with session keys: pass the secret then.
+//   - photos.upload is a multipart POST with the file in the "upload" field.
+//   - bools as 1/0, as API 1.0 wrote them (is_friend=1).
+//   - a JSON object with error_code (other than 0) is an error: a
+//     *snskit.Error whose Detail is the whole reply (error_msg,
+//     request_args); anything else, lists included, is the result.
+//
+// The calls of the seed (renrenpy's client.users.getInfo() and so on):
+//
+//	api, err := snskit.New(platforms.Renren1(),
+//		snskit.WithAuth(auth.Token(accessToken)), snskit.WithApp(appKey, appSecret))
+//	me, err := api.NS("users").M("getInfo").Do(nil)
+//	_, err = api.NS("users").M("getLoggedInUser").Do(nil)
+//	_, err = api.NS("status").M("set").Do(snskit.Params{"status": "test"})
+//	f, err := os.Open("test.png")
+//	photo, err := api.NS("photos").M("upload").Do(snskit.Params{"upload": snskit.Upload("test.png", f)})
+func Renren1() snskit.Platform { return &renren1{} }
+
+type renren1 struct {
+	lastCallID atomic.Int64 // the last call_id given out, in ms
+}
+
+func (*renren1) Name() string        { return "renren1" }
+func (*renren1) Style() snskit.Style { return snskit.Style{True: "1", False: "0"} }
+
+func (p *renren1) Prepare(ctx context.Context, d *snskit.Draft) error {
+	if d.Verb == http.MethodGet {
+		return d.Err("Renren API 1.0 calls are sent as POST so that the access token stays out of URLs; do not force GET")
+	}
+	d.Verb = http.MethodPost
+	u, err := d.Endpoint(Renren1APIURL)
+	if err != nil {
+		return err
+	}
+	d.URL = u
+	if m := d.Values.Get("method"); m != "" && m != d.Method {
+		return d.Err("the method is named by the call, not by a method parameter (%q); drop the parameter", m)
+	}
+	if d.PathContains("upload") {
+		if err := d.CheckFileFields("upload"); err != nil {
+			return err
+		}
+	}
+	v := d.Values
+	v.Set("method", d.Method)
+	if !v.Has("v") {
+		ver := d.Version
+		if ver == "" {
+			ver = Renren1DefaultVersion
+		}
+		v.Set("v", ver)
+	}
+	if !v.Has("format") {
+		v.Set("format", "JSON")
+	}
+	if !v.Has("call_id") {
+		v.Set("call_id", strconv.FormatInt(p.nextCallID(d.Now().UnixMilli()), 10))
+	}
+	if err := renren1Credential(ctx, d); err != nil {
+		return err
+	}
+	if d.AppSecret != "" {
+		v.Set("sig", renren1Sig(v, d.AppSecret))
+	}
+	return nil
+}
+
+// nextCallID returns now, or the last call_id plus one when now is not past
+// it, and records it. It is safe for concurrent use.
+func (p *renren1) nextCallID(now int64) int64 {
+	for {
+		last := p.lastCallID.Load()
+		next := now
+		if next <= last {
+			next = last + 1
+		}
+		if p.lastCallID.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// renren1Credential places the access token, or the session key and the app
+// key, unless the call carries its own.
+func renren1Credential(ctx context.Context, d *snskit.Draft) error {
+	v := d.Values
+	if tok := v.Get("access_token"); tok != "" {
+		d.Secret(tok)
+		return nil
+	}
+	key := v.Get("session_key")
+	if key == "" {
+		switch c := d.Auth.(type) {
+		case nil:
+			return d.MissingAuth("auth.Token, auth.TokenSource or auth.Session, or an access_token parameter")
+		case *auth.OAuth2:
+			tok, err := c.Token(ctx)
+			if err != nil {
+				return d.Err("%v", err)
+			}
+			d.Secret(tok.AccessToken)
+			v.Set("access_token", tok.AccessToken)
+			return nil
+		case *auth.SessionKey:
+			if c.Key == "" {
+				return d.Err("the session key is empty; pass the one Renren gave with auth.Session")
+			}
+			key = c.Key
+			v.Set("session_key", key)
+		default:
+			return d.WrongAuth("an OAuth 2.0 access token (auth.Token) or a session key (auth.Session)")
+		}
+	}
+	d.Secret(key)
+	if !v.Has("api_key") {
+		if d.AppID == "" {
+			return d.Err("a session key is sent with the app key as api_key; pass it with snskit.WithApp(appKey, appSecret)")
+		}
+		v.Set("api_key", d.AppID)
+	}
+	return nil
+}
+
+// renren1Sig returns md5hex(k1=v1k2=v2...secret) over every parameter but
+// sig, keys sorted ascending, raw UTF-8 values. Files are not in values.
+func renren1Sig(values map[string][]string, secret string) string {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		if k != "sig" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := md5.New()
+	for _, k := range keys {
+		for _, val := range values[k] {
+			h.Write([]byte(k))
+			h.Write([]byte{'='})
+			h.Write([]byte(val))
+		}
+	}
+	h.Write([]byte(secret))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (*renren1) Decode(r *snskit.Response) (gjson.Result, error) {
+	doc, err := snskit.ParseJSON(r)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	if doc.IsObject() {
+		if ec := doc.Get("error_code"); ec.Exists() && ec.String() != "0" {
+			return gjson.Result{}, &snskit.Error{
+				Platform:   "renren1",
+				Method:     r.Method,
+				Code:       ec.String(),
+				Message:    doc.Get("error_msg").String(),
+				HTTPStatus: r.StatusCode,
+				Class:      renren1Class(ec.Int()),
+				Detail:     doc,
+			}
+		}
+	}
+	if r.StatusCode >= 400 {
+		return gjson.Result{}, r.BadReply("HTTP error status without a Renren error_code")
+	}
+	return doc, nil
+}
+
+// renren1Class maps API 1.0 error codes to classes. Renren 1.0 took its
+// codes from the Facebook REST API; the table follows that numbering and
+// Renren's 1.0 error page as SDKs quoted it (unverified: one source each).
+// No 2000-range token codes were found; add them here if they surface.
+func renren1Class(code int64) snskit.Class {
+	switch code {
+	case 1, 2: // unknown error, service temporarily unavailable
+		return snskit.ErrServer
+	case 3: // unknown method
+		return snskit.ErrNotFound
+	case 4, 9: // application request limit reached, user performing too many actions
+		return snskit.ErrRateLimited
+	case 5: // unauthorized source IP address
+		return snskit.ErrPermission
+	case 100, 103, 104: // invalid parameter, call_id not increasing, incorrect signature
+		return snskit.ErrBadParams
+	case 101: // invalid api_key: the app's configuration (snskit.WithApp), not the user's token
+		return snskit.ErrBadParams
+	case 102, 451, 452, 453: // session key invalid, not usable here, invalid, required
+		return snskit.ErrTokenInvalid
+	case 200, 10: // permission denied (application / user)
+		return snskit.ErrPermission
+	case 450: // session key expired
+		return snskit.ErrTokenExpired
+	}
+	switch {
+	case code > 100 && code < 200: // parameter errors
+		return snskit.ErrBadParams
+	case code >= 200 && code < 300: // permission errors
+		return snskit.ErrPermission
+	case code > 450 && code < 460: // session errors
+		return snskit.ErrTokenInvalid
+	}
+	return snskit.ErrUnclassified
+}
