@@ -42,7 +42,8 @@ const (
 //   - signature: when the app secret is known (snskit.WithApp), sig is the
 //     md5 hex of the "k=v" pairs of every parameter but sig and files,
 //     sorted by key and concatenated without separator, followed by the
-//     secret. Renren required it with session keys: pass the secret then.
+//     secret. Renren requires it with session keys, so a session-key call
+//     without the secret is refused before sending.
 //   - photos.upload is a multipart POST with the file in the "upload" field.
 //   - bools as 1/0, as API 1.0 wrote them (is_friend=1).
 //   - a JSON object with error_code (other than 0) is an error: a
@@ -161,6 +162,9 @@ func renren1Credential(ctx context.Context, d *snskit.Draft) error {
 			return d.Err("a session key is sent with the app key as api_key; pass it with snskit.WithApp(appKey, appSecret)")
 		}
 		v.Set("api_key", d.AppID)
+	}
+	if d.AppSecret == "" {
+		return d.Err("calls with a session key must be signed (sig); pass the app secret with snskit.WithApp(appKey, appSecret)")
 	}
 	return nil
 }

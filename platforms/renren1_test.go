@@ -242,12 +242,13 @@ func TestRenren1CallOwnCredential(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "own-token-1234567890", s.last(t).Form.Get("access_token"))
 
-	withApp := renren1API(t, platforms.Renren1(), s, snskit.WithApp("key", ""))
+	withApp := renren1API(t, platforms.Renren1(), s, snskit.WithApp("key", "s3cret"))
 	_, err = withApp.NS("users").M("getInfo").Do(snskit.Params{"session_key": "own-session-123456"})
 	require.NoError(t, err)
 	got := s.last(t).Form
 	assert.Equal(t, "own-session-123456", got.Get("session_key"))
 	assert.Equal(t, "key", got.Get("api_key"))
+	assert.NotEmpty(t, got.Get("sig"), "session-key calls are signed")
 }
 
 func TestRenren1CredentialErrorsSendNothing(t *testing.T) {
@@ -258,6 +259,7 @@ func TestRenren1CredentialErrorsSendNothing(t *testing.T) {
 	}{
 		{"missing", nil, "snskit.WithAuth"},
 		{"session key without app", []snskit.Option{snskit.WithAuth(auth.Session(renren1SessionKey))}, "snskit.WithApp"},
+		{"session key without secret", []snskit.Option{snskit.WithAuth(auth.Session(renren1SessionKey)), snskit.WithApp("key", "")}, "must be signed"},
 		{"empty session key", []snskit.Option{snskit.WithAuth(auth.Session("")), snskit.WithApp("key", "s")}, "session key is empty"},
 		{"oauth1", []snskit.Option{snskit.WithAuth(auth.OAuth1Token("ck", "cs", "tk", "ts"))}, "cannot use a oauth1 token credential"},
 	}
