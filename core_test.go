@@ -604,3 +604,44 @@ func TestHostileBodiesDoNotPanic(t *testing.T) {
 		assert.ErrorAs(t, err, &re, "%q", body)
 	}
 }
+
+func TestUploadToPostsMultipartToTheGivenURL(t *testing.T) {
+	var field, content, hash, path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.URL.Path + "?" + r.URL.RawQuery
+		require.NoError(t, r.ParseMultipartForm(1<<20))
+		for f, fhs := range r.MultipartForm.File {
+			fh, _ := fhs[0].Open()
+			b, _ := io.ReadAll(fh)
+			field, content = f, string(b)
+		}
+		hash = r.FormValue("extra")
+		if content == "bad" {
+			_, _ = io.WriteString(w, `{"error":"ERR_UPLOAD_BAD_IMAGE_SIZE: too small"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"server":7,"photo":"[{}]","hash":"abc"}`)
+	}))
+	defer srv.Close()
+	// The base URL does not apply: the platform chose the upload address.
+	api := fakeAPI(t, "http://127.0.0.1:1/unused")
+	res, err := api.UploadTo(context.Background(), srv.URL+"/upload.php?act=do_add&mid=1", snskit.Params{
+		"photo": snskit.Upload("a.jpg", strings.NewReader("JPEG")), "extra": "x"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), res.Get("server").Int())
+	assert.Equal(t, "photo", field)
+	assert.Equal(t, "JPEG", content)
+	assert.Equal(t, "x", hash)
+	assert.Equal(t, "/upload.php?act=do_add&mid=1", path)
+
+	_, err = api.UploadTo(context.Background(), srv.URL, snskit.Params{"photo": snskit.Upload("a.jpg", strings.NewReader("bad"))})
+	var e *snskit.Error
+	require.ErrorAs(t, err, &e)
+	assert.Contains(t, e.Message, "ERR_UPLOAD_BAD_IMAGE_SIZE")
+	assert.ErrorIs(t, err, snskit.ErrBadParams)
+
+	_, err = api.UploadTo(context.Background(), "/relative", snskit.Params{"photo": snskit.Upload("a.jpg", strings.NewReader("x"))})
+	assert.ErrorContains(t, err, "not an absolute")
+	_, err = api.UploadTo(context.Background(), srv.URL, snskit.Params{"caption": "no file"})
+	assert.ErrorContains(t, err, "no file")
+}

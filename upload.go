@@ -1,0 +1,59 @@
+package snskit
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/tidwall/gjson"
+)
+
+// UploadTo posts params as a multipart form to uploadURL, an upload address
+// a platform handed out (VK's photos.getWallUploadServer answers one), and
+// returns the JSON reply whole. Files stream from their readers. No
+// credential is added: such addresses carry their own authorization. The
+// address is used as given, not routed to the base URL, since the platform
+// chose it.
+//
+// A reply with a top-level "error" string (VK's upload servers answer
+// {"error":"ERR_UPLOAD_..."} with HTTP 200) is an *Error of class
+// ErrBadParams; an HTTP error status without one is a *ReplyError.
+func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gjson.Result, error) {
+	ctx = contextOrBackground(ctx)
+	name := a.platform.Name()
+	u, err := url.Parse(uploadURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return gjson.Result{}, fmt.Errorf("snskit: %s upload: %q is not an absolute http(s) URL; pass the upload_url the platform returned", name, RedactURL(u, nil))
+	}
+	values, files, err := encodeParams(params, a.platform.Style())
+	if err != nil {
+		return gjson.Result{}, fmt.Errorf("%w (uploading to %s)", err, name)
+	}
+	if len(files) == 0 {
+		return gjson.Result{}, fmt.Errorf("snskit: %s upload: no file among the parameters; pass one with snskit.Upload(name, reader)", name)
+	}
+	body, ctype, length := multipartBody(values, files)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
+	if err != nil {
+		return gjson.Result{}, fmt.Errorf("snskit: %s upload: %v", name, err)
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.ContentLength = length
+	r, err := a.send(req, name, "upload", nil)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	doc, err := ParseJSON(r)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	if e := doc.Get("error"); e.Type == gjson.String {
+		return doc, &Error{Platform: name, Method: "upload", Code: "upload", Message: e.String(),
+			HTTPStatus: r.StatusCode, Class: ErrBadParams, Detail: doc}
+	}
+	if r.StatusCode >= 400 {
+		return doc, r.replyError("upload server answered with an error status")
+	}
+	return doc, nil
+}
