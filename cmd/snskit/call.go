@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/platforms"
+	"github.com/snskit/snskit/sandbox"
+)
+
+// lookupPlatform returns the canonical name of a platform of the command
+// line (also its sandbox name) and its constructor.
+func lookupPlatform(name string) (string, func() snskit.Platform, bool) {
+	switch strings.ToLower(name) {
+	case "vk":
+		return "vk", platforms.VK, true
+	case "renren":
+		return "renren", platforms.Renren, true
+	case "renren1":
+		return "renren1", platforms.Renren1, true
+	case "weixin", "wechat":
+		return "weixin", platforms.Weixin, true
+	case "qq":
+		return "qq", platforms.QQ, true
+	case "kaixin":
+		return "kaixin", platforms.Kaixin, true
+	}
+	return "", nil, false
+}
+
+// platformList is the help's list of platform names.
+const platformList = "vk, renren, renren1, weixin (or wechat), qq, kaixin"
+
+// runCall runs "snskit call".
+func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+	out := &redactWriter{w: stdout}
+	errw := &redactWriter{w: stderr}
+	f, pos, err := parseCallFlags(args, env)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout)
+		return exitOK
+	}
+	if err != nil {
+		return usageFailure(errw, fmt.Errorf("call: %w", err))
+	}
+	out.secrets, errw.secrets = f.secrets(), f.secrets()
+	if len(pos) < 2 {
+		return usageFailure(errw, errors.New("call needs a PLATFORM and a METHOD, as in: snskit call vk users.get user_ids=1"))
+	}
+	name, newPlatform, ok := lookupPlatform(pos[0])
+	if !ok {
+		return usageFailure(errw, fmt.Errorf("unknown platform %q; want one of %s", pos[0], platformList))
+	}
+	params, closeFiles, err := parseParams(pos[2:])
+	defer closeFiles()
+	if err != nil {
+		return usageFailure(errw, err)
+	}
+	if f.sandbox {
+		if f.given["base-url"] {
+			return usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))
+		}
+		s, err := sandbox.New()
+		if err != nil {
+			fmt.Fprintf(errw, "snskit: starting the sandbox: %v\n", err)
+			return exitTransport
+		}
+		defer s.Close()
+		if err := f.useSandbox(s, name); err != nil {
+			fmt.Fprintf(errw, "snskit: sandbox: %v\n", err)
+			return exitTransport
+		}
+		out.secrets, errw.secrets = f.secrets(), f.secrets()
+	}
+	opts, err := f.options(errw)
+	if err != nil {
+		return usageFailure(errw, err)
+	}
+	api, err := snskit.New(newPlatform(), opts...)
+	if err != nil {
+		return usageFailure(errw, err)
+	}
+	call := api.Method(pos[1])
+	if f.verb != "" {
+		call = call.WithVerb(f.verb)
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	if f.dryRun {
+		req, err := call.Request(ctx, params)
+		if err != nil {
+			return report(out, errw, nil, err, f)
+		}
+		if err := printRequest(out, req, f.secrets()); err != nil {
+			return usageFailure(errw, fmt.Errorf("-dry-run: %w", err))
+		}
+		return exitOK
+	}
+	r, err := call.Response(ctx, params)
+	return report(out, errw, r, err, f)
+}
+
+// secrets lists the secret values given to snskit, to be masked in all
+// output.
+func (f *callFlags) secrets() []string {
+	var s []string
+	for _, v := range []string{f.token, f.tokenSecret, f.sessionKey, f.appSecret} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// useSandbox points the call at the sandbox s: its base URL, and unless
+// given explicitly, its test app and a fresh access token of its default
+// user (with the user's openid). A session key is used only when the
+// platform's sandbox issues no access token.
+func (f *callFlags) useSandbox(s *sandbox.Server, name string) error {
+	f.baseURL = s.URL(name)
+	if !f.given["app-id"] && !f.given["app-secret"] {
+		a := s.App(name)
+		f.appID, f.appSecret = a.ID, a.Secret
+	}
+	if f.given["token"] || f.given["token-secret"] || f.given["session-key"] {
+		return nil
+	}
+	c, err := s.IssueToken(name, sandbox.TokenOptions{})
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.AccessToken != "":
+		f.token = c.AccessToken
+		if !f.given["openid"] {
+			f.openID = c.OpenID
+		}
+	case c.SessionKey != "":
+		f.sessionKey = c.SessionKey
+	}
+	return nil
+}
+
+// options returns the client options the flags ask for. The debug log of
+// -v goes to log.
+func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
+	var opts []snskit.Option
+	cred, err := f.credential()
+	if err != nil {
+		return nil, err
+	}
+	if cred != nil {
+		opts = append(opts, snskit.WithAuth(cred))
+	}
+	if f.appSecret != "" && f.appID == "" {
+		return nil, errors.New("-app-secret needs -app-id")
+	}
+	if f.appID != "" {
+		opts = append(opts, snskit.WithApp(f.appID, f.appSecret))
+	}
+	if f.apiVersion != "" {
+		opts = append(opts, snskit.WithAPIVersion(f.apiVersion))
+	}
+	if f.baseURL != "" {
+		opts = append(opts, snskit.WithBaseURL(f.baseURL))
+	}
+	if f.verbose {
+		h := slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})
+		opts = append(opts, snskit.WithLogger(slog.New(h)))
+	}
+	return opts, nil
+}
+
+// credential builds the credential of -token, -token-secret, -session-key
+// and -openid, or nil when none is given.
+func (f *callFlags) credential() (auth.Credential, error) {
+	switch {
+	case f.tokenSecret != "":
+		switch {
+		case f.token == "":
+			return nil, errors.New("-token-secret needs -token, the OAuth 1.0a token")
+		case f.sessionKey != "":
+			return nil, errors.New("give one credential: -session-key cannot be combined with -token and -token-secret")
+		case f.appID == "" || f.appSecret == "":
+			return nil, errors.New("-token-secret (OAuth 1.0a) needs -app-id and -app-secret, the consumer key and secret")
+		case f.openID != "":
+			return nil, errors.New("-openid goes with an OAuth 2.0 access token, not with -token-secret")
+		}
+		return auth.OAuth1Token(f.appID, f.appSecret, f.token, f.tokenSecret), nil
+	case f.sessionKey != "":
+		switch {
+		case f.token != "":
+			return nil, errors.New("give one credential: -session-key cannot be combined with -token")
+		case f.openID != "":
+			return nil, errors.New("-openid goes with an OAuth 2.0 access token, not with -session-key")
+		}
+		return auth.Session(f.sessionKey), nil
+	case f.token != "":
+		c := auth.Token(f.token)
+		if f.openID != "" {
+			c = c.WithOpenID(f.openID)
+		}
+		return c, nil
+	case f.openID != "":
+		return nil, errors.New("-openid needs -token, the access token it belongs to")
+	}
+	return nil, nil
+}
+
+// report prints the outcome of a call and returns the exit code. r may be
+// nil.
+func report(out, errw io.Writer, r *snskit.Response, err error, f *callFlags) int {
+	var (
+		partial *snskit.PartialError
+		perr    *snskit.Error
+		terr    *snskit.TransportError
+		rerr    *snskit.ReplyError
+	)
+	switch {
+	case err == nil:
+		printResult(out, errw, r, f)
+		return exitOK
+	case errors.As(err, &partial): // before *Error: it wraps its sub-errors
+		if r != nil {
+			printResult(out, errw, r, f)
+		}
+		fmt.Fprintf(errw, "snskit: %s %s: %d sub-request(s) failed:\n", partial.Platform, partial.Method, len(partial.Errors))
+		for _, e := range partial.Errors {
+			fmt.Fprintf(errw, "  %v\n", e)
+			printDetail(errw, e, f)
+		}
+		return exitPlatform
+	case errors.As(err, &terr), errors.As(err, &rerr),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		if f.raw && r != nil {
+			printRaw(out, r.Body)
+		}
+		fmt.Fprintf(errw, "%s\n", prefixed(err))
+		return exitTransport
+	case errors.As(err, &perr):
+		if f.raw && r != nil {
+			printRaw(out, r.Body)
+		}
+		fmt.Fprintf(errw, "%s\n", prefixed(err))
+		printDetail(errw, perr, f)
+		return exitPlatform
+	}
+	if f.token == "" && f.sessionKey == "" && strings.Contains(err.Error(), "credential") {
+		err = fmt.Errorf("%s\nno credential was given: pass -token (with -openid for QQ and WeChat), -token and -token-secret, or -session-key, or set SNSKIT_TOKEN; -sandbox tries the offline sandbox", prefixed(err))
+	}
+	return usageFailure(errw, err)
+}
+
+// printDetail writes a platform error's own error object under -v.
+func printDetail(w io.Writer, e *snskit.Error, f *callFlags) {
+	if f.verbose && e.Detail.Exists() {
+		fmt.Fprintf(w, "  detail: %s\n", indentJSON(e.Detail, "  "))
+	}
+}
+
+// usageFailure reports a command refused before sending and returns
+// exitUsage.
+func usageFailure(w io.Writer, err error) int {
+	fmt.Fprintf(w, "%s\n%s", prefixed(err), usageHint)
+	return exitUsage
+}
+
+// prefixed returns err's message starting with "snskit: ", as snskit's own
+// errors do.
+func prefixed(err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "snskit: ") {
+		return msg
+	}
+	return "snskit: " + msg
+}

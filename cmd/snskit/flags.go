@@ -1,0 +1,153 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// callFlags are the flags of "snskit call".
+type callFlags struct {
+	token, tokenSecret, sessionKey string
+	appID, appSecret, openID       string
+	apiVersion, baseURL, verb      string
+	query                          string
+	raw, dryRun, sandbox, verbose  bool
+	timeout                        time.Duration
+	// given holds the names of the flags set on the command line or from
+	// the environment.
+	given map[string]bool
+}
+
+// newCallFlagSet binds the flags of "snskit call" to f. The set prints
+// nothing itself: run reports its errors.
+func newCallFlagSet(f *callFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("call", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&f.token, "token", "", "access `token` (OAuth 2.0), or the OAuth 1.0a token with -token-secret")
+	fs.StringVar(&f.tokenSecret, "token-secret", "", "OAuth 1.0a token `secret`; needs -token, -app-id and -app-secret")
+	fs.StringVar(&f.sessionKey, "session-key", "", "legacy session `key` (Renren 1.0, Kaixin001)")
+	fs.StringVar(&f.appID, "app-id", "", "application `id` or key (client id, appid, app key)")
+	fs.StringVar(&f.appSecret, "app-secret", "", "application `secret`; needs -app-id")
+	fs.StringVar(&f.openID, "openid", "", "the user's `openid` (QQ, WeChat); needs an access token")
+	fs.StringVar(&f.apiVersion, "api-version", "", "API `version` where the platform has one (VK's v)")
+	fs.StringVar(&f.baseURL, "base-url", "", "send every request to this base `URL` instead of the platform's hosts")
+	fs.StringVar(&f.verb, "X", "", "force the HTTP `verb`: GET or POST")
+	fs.StringVar(&f.query, "q", "", "print only this gjson `path` of the result")
+	fs.BoolVar(&f.raw, "raw", false, "print the whole reply body, envelope included")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the request, secrets masked, instead of sending it")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on the call after this `duration`; 0 waits forever")
+	fs.BoolVar(&f.sandbox, "sandbox", false, "call an in-process sandbox with its test app and token")
+	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
+	return fs
+}
+
+// parseCallFlags parses the arguments of "snskit call" and the environment.
+// It returns the flags and the positional arguments: PLATFORM, METHOD and
+// the parameters. The error is flag.ErrHelp for -h.
+func parseCallFlags(args []string, env func(string) string) (*callFlags, []string, error) {
+	f := &callFlags{}
+	fs := newCallFlagSet(f)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.given, err = applyEnv(fs, env); err != nil {
+		return nil, nil, err
+	}
+	if f.timeout < 0 {
+		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration such as 30s, or 0 for none", f.timeout)
+	}
+	if f.raw && f.query != "" {
+		return nil, nil, errors.New("-q and -raw cannot be combined: -raw prints the whole body, -q one value of the result")
+	}
+	return f, pos, nil
+}
+
+// parseInterspersed parses flags placed anywhere among the positional
+// arguments, which it returns in order. "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// applyEnv sets every flag not given on the command line from its
+// environment variable (see envName), when that is not empty. It returns the
+// names of the flags set either way.
+func applyEnv(fs *flag.FlagSet, env func(string) string) (map[string]bool, error) {
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	var err error
+	fs.VisitAll(func(fl *flag.Flag) {
+		if given[fl.Name] || err != nil {
+			return
+		}
+		name := envName(fl.Name)
+		v := env(name)
+		if v == "" {
+			return
+		}
+		if e := fs.Set(fl.Name, v); e != nil {
+			// Only bool and duration flags can fail; their values are no secret.
+			err = fmt.Errorf("environment variable %s=%q: want %s", name, v, valueKind(fl))
+			return
+		}
+		given[fl.Name] = true
+	})
+	return given, err
+}
+
+// envName is the environment variable of a flag: -token-secret is read from
+// SNSKIT_TOKEN_SECRET.
+func envName(flagName string) string {
+	return "SNSKIT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// valueKind describes what a flag accepts, for error messages.
+func valueKind(fl *flag.Flag) string {
+	if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+		return "a boolean: 1, 0, true or false"
+	}
+	if g, ok := fl.Value.(flag.Getter); ok {
+		if _, ok := g.Get().(time.Duration); ok {
+			return "a duration such as 30s"
+		}
+	}
+	return "a valid value"
+}
+
+// printFlags writes the flags of fs with their environment variables.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(fl *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(fl)
+		head := "    -" + fl.Name
+		if kind != "" {
+			head += " " + kind
+		}
+		def := ""
+		if fl.DefValue != "" && fl.DefValue != "false" {
+			def = " (default " + fl.DefValue + ")"
+		}
+		fmt.Fprintf(w, "%s\n        %s%s [%s]\n", head, usage, def, envName(fl.Name))
+	})
+}
+
+// printCallFlags writes the flags of "snskit call".
+func printCallFlags(w io.Writer) { printFlags(w, newCallFlagSet(&callFlags{})) }
