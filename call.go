@@ -26,11 +26,18 @@ func newCall(a *API, segs []string) Call {
 	c := Call{api: a, segs: segs, name: joinDots(segs)}
 	for _, s := range segs {
 		if !validName(s) {
-			c.err = fmt.Errorf("snskit: invalid method name %q: each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like \"users.get\")", c.name)
+			c.err = &CallError{Platform: platformName(a), Reason: fmt.Sprintf("invalid method name %q: each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like \"users.get\")", c.name)}
 			break
 		}
 	}
 	return c
+}
+
+func platformName(a *API) string {
+	if a == nil {
+		return ""
+	}
+	return a.platform.Name()
 }
 
 // Name returns the call's dotted method name.
@@ -41,7 +48,7 @@ func (c Call) Name() string { return c.name }
 func (c Call) WithVerb(verb string) Call {
 	v := strings.ToUpper(strings.TrimSpace(verb))
 	if v != http.MethodGet && v != http.MethodPost {
-		c.err = fmt.Errorf("snskit: %s: unsupported HTTP verb %q; use GET or POST", c.name, verb)
+		c.err = &CallError{Platform: platformName(c.api), Method: c.name, Reason: fmt.Sprintf("unsupported HTTP verb %q; use GET or POST", verb)}
 		return c
 	}
 	c.verb = v
@@ -113,7 +120,7 @@ func (c Call) Request(ctx context.Context, params Params) (*http.Request, error)
 // HTTP request. Nothing is sent.
 func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, error) {
 	if c.api == nil {
-		return nil, nil, errors.New("snskit: call on a nil API; build one with snskit.New")
+		return nil, nil, &CallError{Method: c.name, Reason: "call on a nil API; build one with snskit.New"}
 	}
 	if c.err != nil {
 		return nil, nil, c.err
@@ -134,10 +141,10 @@ func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, 
 	}
 	values, files, err := encodeParams(merged, p.Style())
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w (calling %s %s)", err, p.Name(), c.name)
+		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: err.Error()}
 	}
 	if len(files) > 0 && c.verb == http.MethodGet {
-		return nil, nil, fmt.Errorf("snskit: %s %s: files are uploaded with POST, not GET", p.Name(), c.name)
+		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: "files are uploaded with POST, not GET"}
 	}
 	d := &Draft{
 		Platform:  p.Name(),
@@ -155,6 +162,11 @@ func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, 
 	}
 	d.Secret(c.api.cfg.appSecret)
 	if err := p.Prepare(ctx, d); err != nil {
+		var ce *CallError
+		if errors.As(err, &ce) {
+			ce.Reason = Redact(ce.Reason, d.secrets)
+			return d, nil, err
+		}
 		return d, nil, scrubbed{err, d.secrets}
 	}
 	req, err := d.httpRequest(ctx)

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
+	"golang.org/x/oauth2"
 )
 
 // fake is a minimal platform for testing the core: GET when the method
@@ -44,7 +45,7 @@ func (fake) Prepare(ctx context.Context, d *snskit.Draft) error {
 	}
 	tok, err := c.Token(ctx)
 	if err != nil {
-		return d.Err("%v", err)
+		return d.Err("%w", err)
 	}
 	d.Secret(tok.AccessToken)
 	d.Query = url.Values{"token": {tok.AccessToken}}
@@ -393,7 +394,7 @@ func TestTransportErrorsMaskSecrets(t *testing.T) {
 	var te *snskit.TransportError
 	require.ErrorAs(t, err, &te)
 	assert.NotContains(t, err.Error(), secretToken)
-	assert.Contains(t, err.Error(), "token=%2A%2A%2A%2Acdef")
+	assert.Contains(t, err.Error(), "token=****cdef")
 	var ue *url.Error
 	assert.ErrorAs(t, err, &ue, "the *url.Error stays reachable")
 }
@@ -644,4 +645,52 @@ func TestUploadToPostsMultipartToTheGivenURL(t *testing.T) {
 	assert.ErrorContains(t, err, "not an absolute")
 	_, err = api.UploadTo(context.Background(), srv.URL, snskit.Params{"caption": "no file"})
 	assert.ErrorContains(t, err, "no file")
+}
+
+func TestRefusedCallsAreCallErrors(t *testing.T) {
+	srv, hits := fakeServer(t, `{"ok":1}`)
+	api := fakeAPI(t, srv.URL)
+	var ce *snskit.CallError
+
+	_, err := api.Method("a..b").Do(nil)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "fake", ce.Platform)
+	assert.False(t, ce.NeedsAuth)
+
+	_, err = api.Method("a.b").Do(snskit.Params{"x": make(chan int)})
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "a.b", ce.Method)
+
+	_, err = api.Method("a.b").WithVerb("PUT").Do(nil)
+	require.ErrorAs(t, err, &ce)
+
+	noAuth, _ := snskit.New(fake{}, snskit.WithBaseURL(srv.URL))
+	_, err = noAuth.Method("a.b").Do(nil)
+	require.ErrorAs(t, err, &ce)
+	assert.True(t, ce.NeedsAuth)
+
+	cause := errors.New("token endpoint unreachable")
+	broken, _ := snskit.New(fake{}, snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.TokenSource(failingSource{cause})))
+	_, err = broken.Method("a.b").Do(nil)
+	require.ErrorAs(t, err, &ce)
+	assert.ErrorIs(t, err, cause, "the token source's error stays reachable")
+	assert.Empty(t, *hits)
+}
+
+type failingSource struct{ err error }
+
+func (f failingSource) Token() (*oauth2.Token, error) { return nil, f.err }
+
+func TestRedactHeader(t *testing.T) {
+	assert.Equal(t, "Bearer ****cdef", snskit.RedactHeader("authorization", "Bearer "+secretToken, nil))
+	oauth := `OAuth oauth_consumer_key="ck", oauth_nonce="n", oauth_signature="c2lnbmF0dXJlLXZhbHVl", oauth_token="` + secretToken + `"`
+	got := snskit.RedactHeader("Authorization", oauth, nil)
+	assert.Contains(t, got, `oauth_consumer_key="ck"`)
+	assert.Contains(t, got, `oauth_nonce="n"`)
+	assert.NotContains(t, got, secretToken)
+	assert.NotContains(t, got, "c2lnbmF0dXJlLXZhbHVl")
+	assert.Equal(t, "****", snskit.RedactHeader("Cookie", "remixsid=abc", nil))
+	assert.Equal(t, "x ****cdef y", snskit.RedactHeader("X-Other", "x "+secretToken+" y", []string{secretToken}))
+	assert.True(t, snskit.IsSecretParam("Access_Token"))
+	assert.False(t, snskit.IsSecretParam("user_ids"))
 }

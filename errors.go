@@ -201,3 +201,39 @@ func (e *ReplyError) Error() string {
 	}
 	return b.String()
 }
+
+// CallError reports a call refused before anything was sent: an invalid
+// method name, a parameter that cannot be encoded, a missing or unusable
+// credential, a rule of the platform the call breaks. Its message says what
+// to fix.
+type CallError struct {
+	// Platform and Method name the call, when known.
+	Platform string
+	Method   string
+	// Reason says what is wrong and what to do.
+	Reason string
+	// NeedsAuth is true when the call lacks a credential it needs.
+	NeedsAuth bool
+	// Err is the cause, when there is one (a token source's failure, for
+	// instance); errors.Is and errors.As look into it.
+	Err error
+}
+
+// Error formats the error as "snskit: vk users.get: reason".
+func (e *CallError) Error() string {
+	var b strings.Builder
+	b.WriteString("snskit: ")
+	if e.Platform != "" {
+		b.WriteString(e.Platform)
+		b.WriteByte(' ')
+	}
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Unwrap returns the cause, or nil.
+func (e *CallError) Unwrap() error { return e.Err }

@@ -88,7 +88,7 @@ func ExampleCall_Request() {
 	fmt.Println(snskit.RedactQuery(string(body)))
 	// Output:
 	// POST https://api.vk.ru/method/users.get
-	// access_token=%2A%2A%2A%2Aoken&fields=photo_100&user_ids=1%2C2&v=5.199
+	// access_token=****oken&fields=photo_100&user_ids=1%2C2&v=5.199
 }
 
 // Names that cannot be a platform method fail before anything is sent.
@@ -99,6 +99,6 @@ func ExampleAPI_Method() {
 	_, err = api.Method("users.get").Do(snskit.Params{"user_ids": make(chan int)})
 	fmt.Println(strings.SplitN(err.Error(), ";", 2)[0])
 	// Output:
-	// snskit: invalid method name "users..get": each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like "users.get")
-	// snskit: parameter "user_ids": cannot encode a chan int
+	// snskit: vk invalid method name "users..get": each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like "users.get")
+	// snskit: vk users.get: parameter "user_ids": cannot encode a chan int
 }

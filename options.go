@@ -146,7 +146,7 @@ func WithAPIVersion(v string) Option {
 func WithParams(p Params) Option {
 	return func(cfg *config) error {
 		if _, _, err := encodeParams(p, Style{}); err != nil {
-			return err
+			return fmt.Errorf("snskit: WithParams: %w", err)
 		}
 		for _, v := range p {
 			if _, ok := v.(File); ok {

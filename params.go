@@ -74,7 +74,7 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 	var files []FormFile
 	for k, v := range p {
 		if k == "" {
-			return nil, nil, fmt.Errorf("snskit: a parameter has an empty name")
+			return nil, nil, fmt.Errorf("a parameter has an empty name")
 		}
 		switch f := v.(type) {
 		case File:
@@ -97,7 +97,7 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 		}
 		s, err := encodeValue(v, style, true)
 		if err != nil {
-			return nil, nil, fmt.Errorf("snskit: parameter %q: %w", k, err)
+			return nil, nil, fmt.Errorf("parameter %q: %w", k, err)
 		}
 		values[k] = []string{s}
 	}
@@ -106,10 +106,10 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 
 func checkFile(field string, f File) error {
 	if f.Reader == nil {
-		return fmt.Errorf("snskit: parameter %q: the File has no Reader; build it with snskit.Upload(name, reader)", field)
+		return fmt.Errorf("parameter %q: the File has no Reader; build it with snskit.Upload(name, reader)", field)
 	}
 	if f.Name == "" {
-		return fmt.Errorf("snskit: parameter %q: the File has no Name; platforms need a file name with the right extension", field)
+		return fmt.Errorf("parameter %q: the File has no Name; platforms need a file name with the right extension", field)
 	}
 	return nil
 }

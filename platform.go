@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -106,21 +107,23 @@ func (d *Draft) Fetch(ctx context.Context, req *http.Request) (*Response, error)
 	return d.api.send(req, d.Platform, d.Method, d.secrets)
 }
 
-// Err returns an error about the call, prefixed with the platform and
-// method, for Prepare to return when the call cannot be made as asked.
+// Err returns a *CallError about the call, for Prepare to return when the
+// call cannot be made as asked. format may use %w to keep a cause.
 func (d *Draft) Err(format string, args ...any) error {
-	return fmt.Errorf("snskit: %s %s: %s", d.Platform, d.Method, fmt.Sprintf(format, args...))
+	err := fmt.Errorf(format, args...)
+	return &CallError{Platform: d.Platform, Method: d.Method, Reason: err.Error(), Err: errors.Unwrap(err)}
 }
 
 // MissingAuth returns the error for a call that needs a credential of the
 // given kinds and has none.
 func (d *Draft) MissingAuth(want string) error {
-	return d.Err("needs a credential (%s); pass one with snskit.WithAuth", want)
+	return &CallError{Platform: d.Platform, Method: d.Method, NeedsAuth: true,
+		Reason: "needs a credential (" + want + "); pass one with snskit.WithAuth"}
 }
 
 // WrongAuth returns the error for a credential the platform cannot use.
 func (d *Draft) WrongAuth(want string) error {
-	return d.Err("cannot use a %s credential; it takes %s", d.Auth.Kind(), want)
+	return d.Err("cannot use the credential given (%s); it takes %s", d.Auth.Kind(), want)
 }
 
 // CheckFileFields returns an error when a file is passed under a field other

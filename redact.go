@@ -2,15 +2,16 @@ package snskit
 
 import (
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/snskit/snskit/auth"
 )
 
-// secretParam reports whether a parameter name carries a secret whatever its
-// platform: tokens, secrets, keys, signatures, passwords and codes.
-func secretParam(name string) bool {
+// IsSecretParam reports whether a parameter name carries a secret whatever
+// its platform: tokens, secrets, keys, signatures, passwords, codes.
+func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
 	case "access_token", "refresh_token", "client_secret", "secret", "appsecret", "app_secret",
@@ -53,15 +54,54 @@ func RedactQuery(q string) string {
 		if err != nil {
 			name = k
 		}
-		if secretParam(name) {
+		if IsSecretParam(name) {
 			val, err := url.QueryUnescape(v)
 			if err != nil {
 				val = v
 			}
-			parts[i] = k + "=" + url.QueryEscape(auth.Mask(val))
+			parts[i] = k + "=" + auth.Mask(val) // '*' needs no escaping in a query
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// RedactHeader returns a header value fit to show: the credential of
+// Authorization-like headers and cookies masked (an OAuth 1.0a header keeps
+// its parameter names and the values that are not secret), and any of
+// secrets masked elsewhere.
+func RedactHeader(name, value string, secrets []string) string {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization":
+		scheme, cred, ok := strings.Cut(value, " ")
+		if !ok {
+			return auth.Mask(value)
+		}
+		if strings.EqualFold(scheme, "OAuth") {
+			return scheme + " " + redactOAuthParams(cred, secrets)
+		}
+		return scheme + " " + auth.Mask(strings.TrimSpace(cred))
+	case "Cookie", "Set-Cookie":
+		return auth.Mask(value)
+	}
+	return Redact(value, secrets)
+}
+
+// redactOAuthParams masks the secret values of an OAuth 1.0a header's
+// parameter list: k1="v1", k2="v2".
+func redactOAuthParams(list string, secrets []string) string {
+	parts := strings.Split(list, ",")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok {
+			parts[i] = auth.Mask(p)
+			continue
+		}
+		if IsSecretParam(k) {
+			v = `"` + auth.Mask(strings.Trim(v, `"`)) + `"`
+		}
+		parts[i] = k + "=" + v
+	}
+	return Redact(strings.Join(parts, ", "), secrets)
 }
 
 // Redact masks every occurrence of secrets in s.

@@ -24,14 +24,14 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 	name := a.platform.Name()
 	u, err := url.Parse(uploadURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return gjson.Result{}, fmt.Errorf("snskit: %s upload: %q is not an absolute http(s) URL; pass the upload_url the platform returned", name, RedactURL(u, nil))
+		return gjson.Result{}, &CallError{Platform: name, Method: "upload", Reason: fmt.Sprintf("%q is not an absolute http(s) URL; pass the upload_url the platform returned", uploadURL)}
 	}
 	values, files, err := encodeParams(params, a.platform.Style())
 	if err != nil {
-		return gjson.Result{}, fmt.Errorf("%w (uploading to %s)", err, name)
+		return gjson.Result{}, &CallError{Platform: name, Method: "upload", Reason: err.Error()}
 	}
 	if len(files) == 0 {
-		return gjson.Result{}, fmt.Errorf("snskit: %s upload: no file among the parameters; pass one with snskit.Upload(name, reader)", name)
+		return gjson.Result{}, &CallError{Platform: name, Method: "upload", Reason: "no file among the parameters; pass one with snskit.Upload(name, reader)"}
 	}
 	body, ctype, length := multipartBody(values, files)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)

@@ -111,7 +111,7 @@ func (kaixin) Prepare(ctx context.Context, d *snskit.Draft) error {
 	case *auth.OAuth2:
 		tok, err := c.Token(ctx)
 		if err != nil {
-			return d.Err("%v", err)
+			return d.Err("%w", err)
 		}
 		d.Secret(tok.AccessToken)
 		d.Values.Set("access_token", tok.AccessToken)

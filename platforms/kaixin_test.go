@@ -223,7 +223,7 @@ func TestKaixinRefusedBeforeSending(t *testing.T) {
 		want   string
 	}{
 		{"no credential", nil, "friends.me", nil, "", "snskit.WithAuth"},
-		{"wrong kind", []snskit.Option{snskit.WithAuth(kaixinOddCred{})}, "friends.me", nil, "", "cannot use a odd credential"},
+		{"wrong kind", []snskit.Option{snskit.WithAuth(kaixinOddCred{})}, "friends.me", nil, "", "cannot use the credential given (odd)"},
 		{"nil session key", []snskit.Option{snskit.WithAuth(nilSession), snskit.WithApp("k", "")}, "friends.me", nil, "", "session key is empty"},
 		{"empty session key", []snskit.Option{snskit.WithAuth(auth.Session("")), snskit.WithApp("k", "")}, "friends.me", nil, "", "session key is empty"},
 		{"nil oauth1", []snskit.Option{snskit.WithAuth(nilOAuth1)}, "friends.me", nil, "", "needs a credential"},

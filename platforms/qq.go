@@ -130,7 +130,7 @@ func (q *qq) Prepare(ctx context.Context, d *snskit.Draft) error {
 		case *auth.OAuth2:
 			t, err := c.Token(ctx)
 			if err != nil {
-				return d.Err("%v", err)
+				return d.Err("%w", err)
 			}
 			tok = t.AccessToken
 			d.Values.Set("access_token", tok)

@@ -84,7 +84,7 @@ func (renren) Prepare(ctx context.Context, d *snskit.Draft) error {
 		case *auth.OAuth2:
 			t, err := c.Token(ctx)
 			if err != nil {
-				return d.Err("%v", err)
+				return d.Err("%w", err)
 			}
 			if strings.EqualFold(t.TokenType, "mac") {
 				return d.Err("MAC tokens are not supported; ask Renren for a bearer token (token_type=bearer)")

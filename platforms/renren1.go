@@ -141,7 +141,7 @@ func renren1Credential(ctx context.Context, d *snskit.Draft) error {
 		case *auth.OAuth2:
 			tok, err := c.Token(ctx)
 			if err != nil {
-				return d.Err("%v", err)
+				return d.Err("%w", err)
 			}
 			d.Secret(tok.AccessToken)
 			v.Set("access_token", tok.AccessToken)

@@ -261,7 +261,7 @@ func TestRenren1CredentialErrorsSendNothing(t *testing.T) {
 		{"session key without app", []snskit.Option{snskit.WithAuth(auth.Session(renren1SessionKey))}, "snskit.WithApp"},
 		{"session key without secret", []snskit.Option{snskit.WithAuth(auth.Session(renren1SessionKey)), snskit.WithApp("key", "")}, "must be signed"},
 		{"empty session key", []snskit.Option{snskit.WithAuth(auth.Session("")), snskit.WithApp("key", "s")}, "session key is empty"},
-		{"oauth1", []snskit.Option{snskit.WithAuth(auth.OAuth1Token("ck", "cs", "tk", "ts"))}, "cannot use a oauth1 token credential"},
+		{"oauth1", []snskit.Option{snskit.WithAuth(auth.OAuth1Token("ck", "cs", "tk", "ts"))}, "cannot use the credential given (oauth1 token)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -159,7 +159,7 @@ func TestRenrenCredentialErrorsSendNothing(t *testing.T) {
 	}{
 		{"missing", nil, "snskit.WithAuth"},
 		{"session key", []snskit.Option{snskit.WithAuth(auth.Session("sk-123456789012"))}, "platforms.Renren1"},
-		{"oauth1", []snskit.Option{snskit.WithAuth(auth.OAuth1Token("ck", "cs", "tk", "ts"))}, "cannot use a oauth1 token credential"},
+		{"oauth1", []snskit.Option{snskit.WithAuth(auth.OAuth1Token("ck", "cs", "tk", "ts"))}, "cannot use the credential given (oauth1 token)"},
 		{"mac token", []snskit.Option{snskit.WithAuth(macToken)}, "MAC tokens"},
 	}
 	for _, c := range cases {

@@ -66,7 +66,7 @@ func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
 	case *auth.OAuth2:
 		tok, err := c.Token(ctx)
 		if err != nil {
-			return d.Err("%v", err)
+			return d.Err("%w", err)
 		}
 		d.Secret(tok.AccessToken)
 		d.Values.Set("access_token", tok.AccessToken)

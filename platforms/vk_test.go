@@ -95,7 +95,7 @@ func TestVKCredentialRules(t *testing.T) {
 
 	wrong := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Session("sess")))
 	_, err = wrong.Method("users.get").Do(nil)
-	assert.ErrorContains(t, err, "cannot use a session key credential")
+	assert.ErrorContains(t, err, "cannot use the credential given (session key)")
 
 	_, err = vkAPI(t, s).Method("users.get").WithVerb("GET").Do(nil)
 	assert.ErrorContains(t, err, "stays out of URLs")

@@ -90,7 +90,7 @@ func (weixin) Prepare(ctx context.Context, d *snskit.Draft) error {
 		case *auth.OAuth2:
 			t, err := c.Token(ctx)
 			if err != nil {
-				return d.Err("%v", err)
+				return d.Err("%w", err)
 			}
 			d.Secret(t.AccessToken)
 			d.Query.Set("access_token", t.AccessToken)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 
 	"github.com/snskit/snskit"
@@ -255,7 +256,15 @@ func report(out, errw io.Writer, r *snskit.Response, err error, f *callFlags) in
 		printDetail(errw, perr, f)
 		return exitPlatform
 	}
-	if f.token == "" && f.sessionKey == "" && strings.Contains(err.Error(), "credential") {
+	var cerr *snskit.CallError
+	var nerr net.Error
+	if errors.As(err, &cerr) && errors.As(err, &nerr) {
+		// Refused before sending because a side request (a token refresh)
+		// could not get through: a transport failure, not a usage error.
+		fmt.Fprintf(errw, "%s\n", prefixed(err))
+		return exitTransport
+	}
+	if errors.As(err, &cerr) && cerr.NeedsAuth {
 		err = fmt.Errorf("%s\nno credential was given: pass -token (with -openid for QQ and WeChat), -token and -token-secret, or -session-key, or set SNSKIT_TOKEN; -sandbox tries the offline sandbox", prefixed(err))
 	}
 	return usageFailure(errw, err)

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -22,7 +21,7 @@ import (
 // them but never printed.
 func printRequest(w io.Writer, req *http.Request, secrets []string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", req.Method, starred(snskit.RedactURL(req.URL, secrets)))
+	fmt.Fprintf(&b, "%s %s\n", req.Method, snskit.RedactURL(req.URL, secrets))
 	keys := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		keys = append(keys, k)
@@ -30,7 +29,7 @@ func printRequest(w io.Writer, req *http.Request, secrets []string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range req.Header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, redactHeader(k, v, secrets))
+			fmt.Fprintf(&b, "%s: %s\n", k, snskit.RedactHeader(k, v, secrets))
 		}
 	}
 	if req.ContentLength > 0 {
@@ -59,7 +58,7 @@ func writeBody(b *strings.Builder, req *http.Request, secrets []string) error {
 		if err != nil {
 			return fmt.Errorf("reading the request body: %w", err)
 		}
-		b.WriteString(starred(snskit.Redact(snskit.RedactQuery(string(body)), secrets)))
+		b.WriteString(snskit.Redact(snskit.RedactQuery(string(body)), secrets))
 		b.WriteString("\n")
 		return nil
 	}
@@ -112,52 +111,8 @@ func writeMultipart(b *strings.Builder, mr *multipart.Reader, secrets []string) 
 // redactField masks the value of a form field when its name is that of a
 // secret parameter (access_token, sig...) or when it holds a secret.
 func redactField(name, value string, secrets []string) string {
-	q := snskit.RedactQuery(url.QueryEscape(name) + "=" + url.QueryEscape(value))
-	_, ev, _ := strings.Cut(q, "=")
-	if v, err := url.QueryUnescape(ev); err == nil {
-		value = v
-	}
-	return snskit.Redact(value, secrets)
-}
-
-// redactHeader masks credentials in a header value: the whole credential of
-// Authorization-like headers (an OAuth 1.0a header keeps its parameter
-// names, and the values of those that are not secret).
-func redactHeader(name, value string, secrets []string) string {
-	switch http.CanonicalHeaderKey(name) {
-	case "Authorization", "Proxy-Authorization":
-		scheme, cred, ok := strings.Cut(value, " ")
-		if !ok {
-			return auth.Mask(value)
-		}
-		if strings.EqualFold(scheme, "OAuth") {
-			return scheme + " " + redactOAuthParams(cred, secrets)
-		}
-		return scheme + " " + auth.Mask(strings.TrimSpace(cred))
-	case "Cookie", "Set-Cookie":
+	if snskit.IsSecretParam(name) {
 		return auth.Mask(value)
 	}
 	return snskit.Redact(value, secrets)
 }
-
-// redactOAuthParams masks the secret values of an OAuth 1.0a header's
-// parameter list: k1="v1", k2="v2".
-func redactOAuthParams(list string, secrets []string) string {
-	parts := strings.Split(list, ",")
-	for i, p := range parts {
-		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
-		if !ok {
-			parts[i] = auth.Mask(p)
-			continue
-		}
-		q := snskit.RedactQuery(k + "=" + strings.Trim(v, `"`))
-		_, mv, _ := strings.Cut(q, "=")
-		parts[i] = k + `="` + mv + `"`
-	}
-	return starred(snskit.Redact(strings.Join(parts, ", "), secrets))
-}
-
-// starred shows the masks of RedactQuery, which it percent-encodes
-// ("%2A%2A%2A%2A"), as the asterisks they are. In a query or a form body
-// '*' and "%2A" mean the same, so the request shown is unchanged.
-func starred(s string) string { return strings.ReplaceAll(s, "%2A", "*") }

@@ -214,7 +214,7 @@ func TestCredentialConflictsAreUsageErrors(t *testing.T) {
 		{[]string{"-session-key", "sk-value-1", "-openid", "o"}, "-openid goes with an OAuth 2.0 access token"},
 		{[]string{"-openid", "o"}, "-openid needs -token"},
 		{[]string{"-token", "tok-value-1", "-app-secret", "b"}, "-app-secret needs -app-id"},
-		{[]string{"-session-key", "sk-value-1"}, "cannot use a session key credential"}, // VK takes tokens only
+		{[]string{"-session-key", "sk-value-1"}, "cannot use the credential given (session key)"}, // VK takes tokens only
 	}
 	for _, tt := range tests {
 		srv := newRecorder(t, fixed(200, vkUsersReply))
