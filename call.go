@@ -80,6 +80,7 @@ func (c Call) DoContext(ctx context.Context, params Params) (gjson.Result, error
 // Response and the error are returned.
 func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 	ctx = contextOrBackground(ctx)
+	refreshed := false
 	for try := 0; ; try++ {
 		d, req, err := c.build(ctx, params)
 		if err != nil {
@@ -98,6 +99,14 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 			return r, nil
 		}
 		err = c.finishError(err, d)
+		if !refreshed {
+			var again bool
+			if again, err = c.refreshExpired(ctx, err, d); again {
+				refreshed = true
+				try--
+				continue
+			}
+		}
 		if !c.retryable(err, d, try) {
 			return r, err
 		}

@@ -43,11 +43,10 @@ func (fake) Prepare(ctx context.Context, d *snskit.Draft) error {
 	if !ok {
 		return d.MissingAuth("auth.Token")
 	}
-	tok, err := c.Token(ctx)
+	tok, err := d.AccessToken(ctx, c)
 	if err != nil {
 		return d.Err("%w", err)
 	}
-	d.Secret(tok.AccessToken)
 	d.Query = url.Values{"token": {tok.AccessToken}}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/snskit/snskit/auth"
 	"github.com/tidwall/gjson"
+	"golang.org/x/oauth2"
 )
 
 // Platform is one platform's wire rules. The packages under platforms/
@@ -73,6 +74,7 @@ type Draft struct {
 
 	api     *API
 	secrets []string
+	used    string // the access token AccessToken handed out
 }
 
 // Endpoint returns the URL for rawURL, a platform URL such as
@@ -88,6 +90,20 @@ func (d *Draft) Now() time.Time { return d.api.cfg.now() }
 
 // Nonce returns a fresh random nonce from the client's nonce source.
 func (d *Draft) Nonce() string { return d.api.cfg.nonce() }
+
+// AccessToken returns a valid token of the OAuth 2.0 credential c for this
+// call and registers it as a secret. Platforms get tokens through it, so
+// that a call refused because the token expired can be retried once with a
+// refreshed one.
+func (d *Draft) AccessToken(ctx context.Context, c *auth.OAuth2) (*oauth2.Token, error) {
+	tok, err := c.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Secret(tok.AccessToken)
+	d.used = tok.AccessToken
+	return tok, nil
+}
 
 // Secret registers values placed on the request that must never be shown:
 // snskit masks them in errors and logs.

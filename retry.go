@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/snskit/snskit/auth"
 	"golang.org/x/time/rate"
 )
 
@@ -44,6 +45,29 @@ func WithRetry(max int, base time.Duration) Option {
 // retryable reports whether a failed try may be resent.
 func (c Call) retryable(err error, d *Draft, try int) bool {
 	return try < c.api.cfg.retries && len(d.Files) == 0 && errors.Is(err, ErrRateLimited)
+}
+
+// refreshExpired renews the credential's token when the platform refused
+// the call's token as expired and the credential can be refreshed. It
+// reports whether the call should be sent again, or returns err joined with
+// the refresh's failure. Calls with files are not resent: their readers
+// cannot be read twice.
+func (c Call) refreshExpired(ctx context.Context, err error, d *Draft) (bool, error) {
+	if d.used == "" || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) {
+		return false, err
+	}
+	cred, ok := c.api.cfg.auth.(*auth.OAuth2)
+	if !ok {
+		return false, err
+	}
+	r, ok := cred.Refresher()
+	if !ok {
+		return false, err
+	}
+	if rerr := r.Refresh(ctx, d.used); rerr != nil {
+		return false, fmt.Errorf("%w (and refreshing the token failed: %w)", err, scrubbed{rerr, d.secrets})
+	}
+	return true, nil
 }
 
 // backoff waits before try number try+1 with full jitter, or returns the

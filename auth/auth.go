@@ -58,10 +58,18 @@ func (c *OAuth2) WithOpenID(openID string) *OAuth2 {
 // Kind implements Credential.
 func (c *OAuth2) Kind() string { return "oauth2 token" }
 
+// Refresher returns the source's Refresher, when it has one: snskit uses it
+// to renew a token the platform refused as expired.
+func (c *OAuth2) Refresher() (Refresher, bool) {
+	r, ok := c.src.(Refresher)
+	return r, ok
+}
+
 // Source returns the credential's token source.
 func (c *OAuth2) Source() oauth2.TokenSource { return c.src }
 
-// Token returns a valid token from the source. It fails when ctx is done, the
+// Token returns a valid token from the source (through its TokenContext
+// method when it has one, as Live does). It fails when ctx is done, the
 // source fails, or the token is empty.
 func (c *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 	if err := ctx.Err(); err != nil {
@@ -70,7 +78,15 @@ func (c *OAuth2) Token(ctx context.Context) (*oauth2.Token, error) {
 	if c == nil || c.src == nil {
 		return nil, errors.New("auth: OAuth2 credential has no token source; build it with auth.Token or auth.TokenSource")
 	}
-	tok, err := c.src.Token()
+	var tok *oauth2.Token
+	var err error
+	if cs, ok := c.src.(interface {
+		TokenContext(context.Context) (*oauth2.Token, error)
+	}); ok {
+		tok, err = cs.TokenContext(ctx)
+	} else {
+		tok, err = c.src.Token()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: getting a token: %w", err)
 	}

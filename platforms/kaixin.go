@@ -109,7 +109,7 @@ func (kaixin) Prepare(ctx context.Context, d *snskit.Draft) error {
 	case nil:
 		return d.MissingAuth(want)
 	case *auth.OAuth2:
-		tok, err := c.Token(ctx)
+		tok, err := d.AccessToken(ctx, c)
 		if err != nil {
 			return d.Err("%w", err)
 		}

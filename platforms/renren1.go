@@ -139,7 +139,7 @@ func renren1Credential(ctx context.Context, d *snskit.Draft) error {
 		case nil:
 			return d.MissingAuth("auth.Token, auth.TokenSource or auth.Session, or an access_token parameter")
 		case *auth.OAuth2:
-			tok, err := c.Token(ctx)
+			tok, err := d.AccessToken(ctx, c)
 			if err != nil {
 				return d.Err("%w", err)
 			}

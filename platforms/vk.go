@@ -64,7 +64,7 @@ func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
 	case nil:
 		return d.MissingAuth("auth.Token or auth.TokenSource, or an access_token parameter")
 	case *auth.OAuth2:
-		tok, err := c.Token(ctx)
+		tok, err := d.AccessToken(ctx, c)
 		if err != nil {
 			return d.Err("%w", err)
 		}

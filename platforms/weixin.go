@@ -88,7 +88,7 @@ func (weixin) Prepare(ctx context.Context, d *snskit.Draft) error {
 		case nil:
 			return d.MissingAuth("auth.Token or auth.TokenSource, or an access_token parameter")
 		case *auth.OAuth2:
-			t, err := c.Token(ctx)
+			t, err := d.AccessToken(ctx, c)
 			if err != nil {
 				return d.Err("%w", err)
 			}
