@@ -87,7 +87,9 @@ func TestExpiredTokenWithoutRefreshIsReturned(t *testing.T) {
 	// An upload is not resent: its reader is spent.
 	hits.Store(0)
 	ok := auth.NewLive(&oauth2.Token{AccessToken: "stale", RefreshToken: "rt"},
-		func(context.Context, *oauth2.Token) (*oauth2.Token, error) { return &oauth2.Token{AccessToken: "fresh"}, nil })
+		func(context.Context, *oauth2.Token) (*oauth2.Token, error) {
+			return &oauth2.Token{AccessToken: "fresh"}, nil
+		})
 	api, _ = snskit.New(fake{}, snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.TokenSource(ok)))
 	_, err = api.Method("x.upload").Do(snskit.Params{"f": snskit.Upload("a.txt", strings.NewReader("x"))})
 	assert.ErrorIs(t, err, snskit.ErrTokenExpired)
