@@ -92,13 +92,8 @@ type Error struct {
 // Error formats the error as "snskit: vk users.get: error 5: message".
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("snskit: ")
-	b.WriteString(e.Platform)
-	if e.Method != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Method)
-	}
-	b.WriteString(": error ")
+	writePrefix(&b, e.Platform, e.Method)
+	b.WriteString("error ")
 	b.WriteString(e.Code)
 	if e.Message != "" {
 		b.WriteString(": ")
@@ -182,13 +177,7 @@ type ReplyError struct {
 // Error formats the error with the start of the body.
 func (e *ReplyError) Error() string {
 	var b strings.Builder
-	b.WriteString("snskit: ")
-	b.WriteString(e.Platform)
-	if e.Method != "" {
-		b.WriteByte(' ')
-		b.WriteString(e.Method)
-	}
-	b.WriteString(": ")
+	writePrefix(&b, e.Platform, e.Method)
 	b.WriteString(e.Reason)
 	if e.HTTPStatus != 0 {
 		b.WriteString(" (http ")
@@ -222,17 +211,22 @@ type CallError struct {
 // Error formats the error as "snskit: vk users.get: reason".
 func (e *CallError) Error() string {
 	var b strings.Builder
-	b.WriteString("snskit: ")
-	if e.Platform != "" {
-		b.WriteString(e.Platform)
-		b.WriteByte(' ')
-	}
-	if e.Method != "" {
-		b.WriteString(e.Method)
-		b.WriteString(": ")
-	}
+	writePrefix(&b, e.Platform, e.Method)
 	b.WriteString(e.Reason)
 	return b.String()
+}
+
+// writePrefix writes "snskit: platform method: ", leaving out what is empty.
+func writePrefix(b *strings.Builder, platform, method string) {
+	b.WriteString("snskit: ")
+	b.WriteString(platform)
+	if platform != "" && method != "" {
+		b.WriteByte(' ')
+	}
+	b.WriteString(method)
+	if platform != "" || method != "" {
+		b.WriteString(": ")
+	}
 }
 
 // Unwrap returns the cause, or nil.

@@ -99,6 +99,6 @@ func ExampleAPI_Method() {
 	_, err = api.Method("users.get").Do(snskit.Params{"user_ids": make(chan int)})
 	fmt.Println(strings.SplitN(err.Error(), ";", 2)[0])
 	// Output:
-	// snskit: vk invalid method name "users..get": each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like "users.get")
+	// snskit: vk: invalid method name "users..get": each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like "users.get")
 	// snskit: vk users.get: parameter "user_ids": cannot encode a chan int
 }
