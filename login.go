@@ -129,7 +129,8 @@ func (l *Login) Exchange(ctx context.Context, code string, opts ...AuthOption) (
 	if code == "" {
 		return nil, fmt.Errorf("snskit: %s login: the redirect carries no code; the user may have denied access", l.api.platform.Name())
 	}
-	return l.authz.Exchange(contextOrBackground(ctx), l, code, authParams(opts))
+	tok, err := l.authz.Exchange(contextOrBackground(ctx), l, code, authParams(opts))
+	return l.clockExpiry(tok), err
 }
 
 // Refresh renews t with its refresh token.
@@ -137,7 +138,20 @@ func (l *Login) Refresh(ctx context.Context, t *oauth2.Token) (*oauth2.Token, er
 	if t == nil || t.RefreshToken == "" {
 		return nil, fmt.Errorf("snskit: %s login: the token has no refresh token; log in again", l.api.platform.Name())
 	}
-	return l.authz.Refresh(contextOrBackground(ctx), l, t)
+	tok, err := l.authz.Refresh(contextOrBackground(ctx), l, t)
+	return l.clockExpiry(tok), err
+}
+
+// clockExpiry sets a token's expiry from its expires_in by the client's
+// clock (WithClock): golang.org/x/oauth2 uses the wall clock, which a test
+// clock or a sandbox's would disagree with.
+func (l *Login) clockExpiry(t *oauth2.Token) *oauth2.Token {
+	if t == nil || t.ExpiresIn <= 0 {
+		return t
+	}
+	out := *t
+	out.Expiry = l.api.cfg.now().Add(time.Duration(t.ExpiresIn) * time.Second)
+	return &out
 }
 
 // TokenSource returns a source that keeps t alive with Refresh: pass it to
@@ -173,17 +187,54 @@ func (l *Login) OAuth2Config(authURL, tokenURL string, style oauth2.AuthStyle) (
 }
 
 // OAuth2Context returns ctx carrying the client's HTTP client for
-// golang.org/x/oauth2.
+// golang.org/x/oauth2, with the client's User-Agent and logger applied to
+// its requests.
 func (l *Login) OAuth2Context(ctx context.Context) context.Context {
-	return context.WithValue(contextOrBackground(ctx), oauth2.HTTPClient, l.api.HTTPClient())
+	c := l.api.HTTPClient()
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = &loginTransport{api: l.api, base: base}
+	return context.WithValue(contextOrBackground(ctx), oauth2.HTTPClient, c)
+}
+
+// loginTransport sets the User-Agent of golang.org/x/oauth2's requests and
+// logs them like the client's own, with secrets masked.
+type loginTransport struct {
+	api  *API
+	base http.RoundTripper
+}
+
+func (t *loginTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("User-Agent") == "" {
+		req = req.Clone(req.Context())
+		req.Header.Set("User-Agent", t.api.cfg.userAgent)
+	}
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	t.api.log(req, t.api.platform.Name(), "oauth2", status, start, err, []string{t.api.cfg.appSecret})
+	return resp, err
 }
 
 // Send sends a request of the login flow (a token endpoint a platform
 // answers in its own way) and reads the reply once, bounded, with the app
 // secret and extra secrets masked in errors and logs.
 func (l *Login) Send(ctx context.Context, req *http.Request, step string, secrets ...string) (*Response, error) {
-	return l.api.send(req.WithContext(contextOrBackground(ctx)), l.api.platform.Name(), step,
-		append(secrets, l.api.cfg.appSecret))
+	return l.api.Send(ctx, req, step, secrets...)
+}
+
+// Send sends a side request of a platform (an openid lookup, a session-key
+// exchange) through the client: its HTTP client, User-Agent, logger and
+// body limit. The reply is read once and returned unparsed; step names the
+// request in errors and logs; the app secret and secrets are masked in both.
+func (a *API) Send(ctx context.Context, req *http.Request, step string, secrets ...string) (*Response, error) {
+	return a.send(req.WithContext(contextOrBackground(ctx)), a.platform.Name(), step,
+		append(secrets, a.cfg.appSecret))
 }
 
 // TokenFromJSON builds a token from a token endpoint's JSON answer:

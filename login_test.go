@@ -1,15 +1,18 @@
 package snskit_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
@@ -116,4 +119,80 @@ func TestLoginNeedsAuthorizerAndApp(t *testing.T) {
 	api, _ := snskit.New(fake{}, snskit.WithApp("id", "secret"))
 	_, err := api.Login("https://example.com/cb")
 	assert.ErrorContains(t, err, "has no OAuth 2.0 login")
+}
+
+// fakeAuthz is the fake platform with a standard OAuth 2.0 login through
+// golang.org/x/oauth2.
+type fakeAuthz struct{ fake }
+
+func (fakeAuthz) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+	cfg, err := l.OAuth2Config("https://auth.example.com/authorize", "https://auth.example.com/token", oauth2.AuthStyleInParams)
+	if err != nil {
+		return "", err
+	}
+	return cfg.AuthCodeURL(state), nil
+}
+
+func (fakeAuthz) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+	cfg, err := l.OAuth2Config("https://auth.example.com/authorize", "https://auth.example.com/token", oauth2.AuthStyleInParams)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := cfg.Exchange(l.OAuth2Context(ctx), code)
+	if err != nil {
+		return nil, l.TokenError("oauth2.exchange", err, func(string) snskit.Class { return snskit.ErrBadParams })
+	}
+	return tok, nil
+}
+
+func (fakeAuthz) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+	return nil, errors.New("not used")
+}
+
+func TestLoginThroughXOAuth2UsesClientSettings(t *testing.T) {
+	var ua string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ua = r.Header.Get("User-Agent")
+		require.NoError(t, r.ParseForm())
+		w.Header().Set("Content-Type", "application/json")
+		if r.Form.Get("code") != "good" {
+			w.WriteHeader(400)
+			_, _ = io.WriteString(w, `{"error":"invalid_grant","error_description":"code app-secret-123456 is bad"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"access_token":"at-1","token_type":"bearer","expires_in":3600,"openid":"O1"}`)
+	}))
+	defer srv.Close()
+	fixed := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	var logs bytes.Buffer
+	api, err := snskit.New(fakeAuthz{}, snskit.WithBaseURL(srv.URL), snskit.WithApp("app", "app-secret-123456"),
+		snskit.WithClock(func() time.Time { return fixed }), snskit.WithUserAgent("test-agent/1"),
+		snskit.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	require.NoError(t, err)
+	login, err := api.Login("https://app.example.com/cb", "a", "b")
+	require.NoError(t, err)
+
+	u, err := login.AuthCodeURL("st")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(u, srv.URL+"/authorize?"), "the authorize URL follows the base URL: %s", u)
+	_, err = login.AuthCodeURL("")
+	assert.ErrorContains(t, err, "auth.NewState")
+
+	tok, err := login.Exchange(context.Background(), "good")
+	require.NoError(t, err)
+	assert.Equal(t, "at-1", tok.AccessToken)
+	assert.Equal(t, fixed.Add(time.Hour), tok.Expiry, "expiry by the client's clock")
+	assert.Equal(t, "O1", tok.Extra("openid"))
+	assert.Equal(t, "test-agent/1", ua)
+	assert.Contains(t, logs.String(), "method=oauth2")
+
+	_, err = login.Exchange(context.Background(), "bad")
+	var e *snskit.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "invalid_grant", e.Code)
+	assert.Equal(t, 400, e.HTTPStatus)
+	assert.NotContains(t, e.Error(), "app-secret-123456")
+	_, err = login.Exchange(context.Background(), "")
+	assert.ErrorContains(t, err, "no code")
+	assert.NotContains(t, logs.String(), "app-secret-123456")
 }

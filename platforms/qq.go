@@ -203,28 +203,43 @@ func (q *qq) openID(ctx context.Context, d *snskit.Draft, tok string) (string, e
 
 // qqFetchOpenID asks /oauth2.0/me (URL me) for the openid of tok.
 func qqFetchOpenID(ctx context.Context, d *snskit.Draft, me *url.URL, tok string) (string, error) {
+	id, _, err := qqFetchMe(ctx, me, tok, false, func(req *http.Request) (*snskit.Response, error) {
+		return d.Fetch(ctx, req)
+	})
+	return id, err
+}
+
+// qqFetchMe asks /oauth2.0/me (URL me) for the openid of tok and, with
+// unionID, its unionid; send sends the request (Draft.Fetch for calls,
+// Login.Send for the login). The answer is JSONP; errors come wrapped the
+// same way and give a *snskit.Error.
+func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send func(*http.Request) (*snskit.Response, error)) (openid, unionid string, err error) {
 	u := *me
-	u.RawQuery = url.Values{"access_token": {tok}}.Encode()
+	q := url.Values{"access_token": {tok}}
+	if unionID {
+		q.Set("unionid", "1")
+	}
+	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return "", d.Err("building the openid lookup: %v", err)
+		return "", "", errors.New("snskit: qq: building the openid lookup: " + snskit.Redact(err.Error(), []string{tok}))
 	}
-	r, err := d.Fetch(ctx, req)
+	r, err := send(req)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	doc, err := snskit.ParseJSON(r)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if e := qqError(r, doc); e != nil {
-		return "", e
+		return "", "", e
 	}
-	id := doc.Get("openid").String()
-	if id == "" {
-		return "", r.BadReply("QQ's /oauth2.0/me reply has no openid")
+	openid = doc.Get("openid").String()
+	if openid == "" {
+		return "", "", r.BadReply("QQ's /oauth2.0/me reply has no openid")
 	}
-	return id, nil
+	return openid, doc.Get("unionid").String(), nil
 }
 
 func (*qq) Decode(r *snskit.Response) (gjson.Result, error) {
@@ -277,10 +292,10 @@ func qqClass(code int64, weibo bool) snskit.Class {
 		return snskit.ErrTokenExpired
 	case 100030, 100031: // scope not granted by the user; app lacks the API permission
 		return snskit.ErrPermission
-	case 100000, 100001, 100002, 100003, 100004, 100005, 100006, 100008, 100009, 100010, 100012, 100020, 100029:
+	case 100000, 100001, 100002, 100003, 100004, 100005, 100006, 100008, 100009, 100010, 100012, 100019, 100020, 100029:
 		// missing or invalid response_type, client_id, client_secret, Authorization,
 		// grant_type, code, refresh_token; unknown appid; bad appkey; bad redirect_uri;
-		// not POST; code reused; wrong HTTP request
+		// not POST; code refused (wrong or expired); code reused; wrong HTTP request
 		return snskit.ErrBadParams
 	}
 	if weibo { // (unverified)

@@ -84,6 +84,8 @@ func (p *renrenPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveAuthorize(w, r)
 	case path == "/oauth/token":
 		p.serveToken(w, r)
+	case path == rrSessionKeyPath:
+		p.serveSessionKey(w, r)
 	case strings.HasPrefix(path, "/photos/"):
 		p.servePhotoFile(w, r, strings.TrimSuffix(strings.TrimPrefix(path, "/photos/"), ".jpg"))
 	default:
