@@ -62,6 +62,22 @@ func (a *API) Platform() Platform { return a.platform }
 // Auth returns the client's credential, or nil.
 func (a *API) Auth() auth.Credential { return a.cfg.auth }
 
+// AppID returns the application's id or key set with WithApp.
+func (a *API) AppID() string { return a.cfg.appID }
+
+// AppSecret returns the application's secret set with WithApp, for login
+// flows that sign or send it. Never log it.
+func (a *API) AppSecret() string { return a.cfg.appSecret }
+
+// Version returns the API version set with WithAPIVersion, or "".
+func (a *API) Version() string { return a.cfg.version }
+
+// Now returns the current time of the client's clock (WithClock).
+func (a *API) Now() time.Time { return a.cfg.now() }
+
+// Nonce returns a fresh nonce from the client's nonce source (WithNonce).
+func (a *API) Nonce() string { return a.cfg.nonce() }
+
 // HTTPClient returns the HTTP client the API sends requests with. It is the
 // API's own copy: changing it changes nothing.
 func (a *API) HTTPClient() *http.Client {

@@ -237,22 +237,31 @@ func (a *API) Send(ctx context.Context, req *http.Request, step string, secrets 
 		append(secrets, a.cfg.appSecret))
 }
 
+// TokenFromJSON is API.TokenFromJSON.
+func (l *Login) TokenFromJSON(doc gjson.Result) (*oauth2.Token, error) {
+	return l.api.TokenFromJSON(doc)
+}
+
+// TokenFromValues is API.TokenFromValues.
+func (l *Login) TokenFromValues(v url.Values) (*oauth2.Token, error) { return l.api.TokenFromValues(v) }
+
 // TokenFromJSON builds a token from a token endpoint's JSON answer:
 // access_token, refresh_token, token_type, and expires_in as a number or a
-// quoted number (0 or absent: no expiry). Every field stays reachable
-// through Token.Extra (openid, unionid, user_id, email, Renren's user...).
-func (l *Login) TokenFromJSON(doc gjson.Result) (*oauth2.Token, error) {
+// quoted number (0 or absent: no expiry), the expiry by the client's clock.
+// Every field stays reachable through Token.Extra (openid, unionid,
+// user_id, email, Renren's user...).
+func (a *API) TokenFromJSON(doc gjson.Result) (*oauth2.Token, error) {
 	fields, ok := doc.Value().(map[string]any)
 	if !ok || doc.Get("access_token").String() == "" {
 		return nil, errors.New("the token answer has no access_token")
 	}
-	return l.token(doc.Get("access_token").String(), doc.Get("refresh_token").String(),
+	return a.token(doc.Get("access_token").String(), doc.Get("refresh_token").String(),
 		doc.Get("token_type").String(), doc.Get("expires_in").String(), fields)
 }
 
-// TokenFromValues builds a token from a urlencoded token answer (QQ's, OAuth
-// 1.0a-era platforms'), like TokenFromJSON.
-func (l *Login) TokenFromValues(v url.Values) (*oauth2.Token, error) {
+// TokenFromValues builds a token from a urlencoded token answer (QQ's), like
+// TokenFromJSON.
+func (a *API) TokenFromValues(v url.Values) (*oauth2.Token, error) {
 	if v.Get("access_token") == "" {
 		return nil, errors.New("the token answer has no access_token")
 	}
@@ -260,10 +269,10 @@ func (l *Login) TokenFromValues(v url.Values) (*oauth2.Token, error) {
 	for k := range v {
 		fields[k] = v.Get(k)
 	}
-	return l.token(v.Get("access_token"), v.Get("refresh_token"), v.Get("token_type"), v.Get("expires_in"), fields)
+	return a.token(v.Get("access_token"), v.Get("refresh_token"), v.Get("token_type"), v.Get("expires_in"), fields)
 }
 
-func (l *Login) token(access, refresh, typ, expiresIn string, fields map[string]any) (*oauth2.Token, error) {
+func (a *API) token(access, refresh, typ, expiresIn string, fields map[string]any) (*oauth2.Token, error) {
 	t := &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: typ}
 	if expiresIn != "" {
 		secs, err := strconv.ParseInt(strings.TrimSpace(expiresIn), 10, 64)
@@ -271,7 +280,7 @@ func (l *Login) token(access, refresh, typ, expiresIn string, fields map[string]
 			return nil, fmt.Errorf("the token answer's expires_in %q is not a number of seconds", expiresIn)
 		}
 		if secs > 0 {
-			t.Expiry = l.api.cfg.now().Add(time.Duration(secs) * time.Second)
+			t.Expiry = a.cfg.now().Add(time.Duration(secs) * time.Second)
 			t.ExpiresIn = secs
 		}
 	}

@@ -74,7 +74,8 @@ type Draft struct {
 
 	api     *API
 	secrets []string
-	used    string // the access token AccessToken handed out
+	used    string       // the access token AccessToken handed out
+	usedBy  *auth.OAuth2 // the credential it came from
 }
 
 // Endpoint returns the URL for rawURL, a platform URL such as
@@ -101,7 +102,7 @@ func (d *Draft) AccessToken(ctx context.Context, c *auth.OAuth2) (*oauth2.Token,
 		return nil, err
 	}
 	d.Secret(tok.AccessToken)
-	d.used = tok.AccessToken
+	d.used, d.usedBy = tok.AccessToken, c
 	return tok, nil
 }
 

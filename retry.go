@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/snskit/snskit/auth"
 	"golang.org/x/time/rate"
 )
 
@@ -53,14 +52,10 @@ func (c Call) retryable(err error, d *Draft, try int) bool {
 // the refresh's failure. Calls with files are not resent: their readers
 // cannot be read twice.
 func (c Call) refreshExpired(ctx context.Context, err error, d *Draft) (bool, error) {
-	if d.used == "" || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) {
+	if d.usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) {
 		return false, err
 	}
-	cred, ok := c.api.cfg.auth.(*auth.OAuth2)
-	if !ok {
-		return false, err
-	}
-	r, ok := cred.Refresher()
+	r, ok := d.usedBy.Refresher()
 	if !ok {
 		return false, err
 	}

@@ -173,18 +173,13 @@ func QQOpenID(ctx context.Context, api *snskit.API, accessToken string) (openid,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// The lookup is a login step: Login.Send reads it bounded and masks the
-	// token and the app key. The redirect address is never used.
-	l, err := api.Login("http://127.0.0.1/")
-	if err != nil {
-		return "", "", err
-	}
-	me, err := l.Endpoint(QQGraphURL + "/oauth2.0/me")
+	// API.Send reads the lookup bounded and masks the token and the app key.
+	me, err := api.Endpoint(QQGraphURL + "/oauth2.0/me")
 	if err != nil {
 		return "", "", err
 	}
 	return qqFetchMe(ctx, me, accessToken, true, func(req *http.Request) (*snskit.Response, error) {
-		return l.Send(ctx, req, "oauth2.0/me", accessToken)
+		return api.Send(ctx, req, "oauth2.0/me", accessToken)
 	})
 }
 

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
@@ -109,7 +108,7 @@ func (renren) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	if err != nil {
 		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(false))
 	}
-	return renrenExpiry(l, tok), nil
+	return tok, nil
 }
 
 // Refresh implements snskit.Authorizer with grant_type=refresh_token.
@@ -124,7 +123,7 @@ func (renren) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 	if err != nil {
 		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(true))
 	}
-	return renrenExpiry(l, tok), nil
+	return tok, nil
 }
 
 // AuthCodeURL implements snskit.Authorizer: API 1.0 logs in as API 2.0 does.
@@ -159,15 +158,6 @@ func renrenSortedKeys(v url.Values) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// renrenExpiry sets the token's expiry from expires_in by the client's clock
-// (x/oauth2 uses the wall clock), so that tests and WithClock agree.
-func renrenExpiry(l *snskit.Login, tok *oauth2.Token) *oauth2.Token {
-	if tok.ExpiresIn > 0 {
-		tok.Expiry = l.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	}
-	return tok
 }
 
 // renrenOAuthClass classifies the "error" of Renren's token endpoint (RFC
@@ -265,14 +255,9 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// The session-key page is a login step: Login.Send reads it bounded and
-	// masks the token and the app secret in errors and logs. The redirect
-	// address is never used.
-	l, err := api.Login("http://127.0.0.1/")
-	if err != nil {
-		return nil, err
-	}
-	u, err := l.Endpoint(RenrenGraphURL + renrenSessionKeyPath)
+	// API.Send reads the page bounded and masks the token and the app
+	// secret in errors and logs.
+	u, err := api.Endpoint(RenrenGraphURL + renrenSessionKeyPath)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +267,7 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 		return nil, errors.New("snskit: renren session key: building the request: " + snskit.Redact(err.Error(), []string{accessToken}))
 	}
 	const step = "renren_api/session_key"
-	r, err := l.Send(ctx, req, step, accessToken)
+	r, err := api.Send(ctx, req, step, accessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +283,7 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 		code := e.String()
 		return nil, &snskit.Error{
 			Platform: api.Platform().Name(), Method: step, Code: code,
-			Message:    snskit.Redact(doc.Get("error_description").String(), []string{accessToken, l.AppSecret()}),
+			Message:    snskit.Redact(doc.Get("error_description").String(), []string{accessToken}),
 			HTTPStatus: r.StatusCode, Class: renrenOAuthClass(false)(code), Detail: doc,
 		}
 	}

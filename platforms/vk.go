@@ -27,6 +27,8 @@ const (
 //   - v (default 5.199) and access_token in the body, never in the URL; a
 //     call's own access_token or v wins. lang and test_mode are ordinary
 //     parameters (snskit.WithParams sets them for every call).
+//   - community tokens (VKCommunity): each call carries the token of its
+//     group_id, or of the default community when it sets none.
 //   - slices comma-joined, bools as 1/0.
 //   - {"response": X} gives X; {"error": {...}} gives a *snskit.Error whose
 //     Detail holds captcha_sid, captcha_img, redirect_uri and
@@ -69,6 +71,17 @@ func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
 			return d.Err("%w", err)
 		}
 		d.Secret(tok.AccessToken)
+		d.Values.Set("access_token", tok.AccessToken)
+		return nil
+	case *auth.PerParam: // community tokens (VKCommunity): the call's group_id picks one
+		pick, _, err := c.Pick(d.Values.Get(c.Param()))
+		if err != nil {
+			return d.Err("%v", strings.TrimPrefix(err.Error(), "auth: "))
+		}
+		tok, err := d.AccessToken(ctx, pick)
+		if err != nil {
+			return d.Err("%w", err)
+		}
 		d.Values.Set("access_token", tok.AccessToken)
 		return nil
 	default:

@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"sort"
@@ -9,10 +12,11 @@ import (
 )
 
 // VK OAuth at oauth.vk.ru (https://dev.vk.com/ru/api/access-token/getting-started):
-// /authorize (code and implicit flows, community tokens through group_ids),
-// /access_token (code exchange) and /token (direct auth and service
-// tokens). Classic VK OAuth has no refresh tokens. The sandbox approves every
-// authorization at once, as the default user (id 1).
+// /authorize (code and implicit flows, community tokens through group_ids,
+// S256 PKCE as VK ID takes it), /access_token (code exchange, service
+// tokens) and /token (direct auth and service tokens). Classic VK OAuth has
+// no refresh tokens. The sandbox approves every authorization at once, as the
+// default user (id 1).
 
 const vkBlankPage = "https://oauth.vk.ru/blank.html"
 
@@ -136,6 +140,12 @@ func (p *vkPlatform) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		groups = append(groups, gid)
 	}
 	scope := vkParseScope(q.Get("scope"), len(groups) > 0)
+	challenge := q.Get("code_challenge")
+	if m := q.Get("code_challenge_method"); challenge != "" && m != "S256" || challenge == "" && m != "" {
+		// VK ID takes S256 PKCE only (unverified for oauth.vk.ru).
+		vkRedirect(w, r, u, rt == "token", withState("error", "invalid_request", "error_description", "code_challenge_method must be S256"))
+		return
+	}
 	if rt == "code" {
 		ids := make([]string, len(groups))
 		for i, g := range groups {
@@ -143,7 +153,7 @@ func (p *vkPlatform) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		}
 		c := &code{Value: randomHex(9), User: VKUserID, Scope: scope, RedirectURI: redirect,
 			ExpiresAt: p.env.now().Add(vkCodeTTL),
-			Extra:     map[string]string{"client_id": VKAppID, "group_ids": strings.Join(ids, ",")}}
+			Extra:     map[string]string{"client_id": VKAppID, "group_ids": strings.Join(ids, ","), "code_challenge": challenge}}
 		p.tokens.addCode(c)
 		vkRedirect(w, r, u, false, withState("code", c.Value))
 		return
@@ -199,9 +209,14 @@ func (p *vkPlatform) checkClient(w http.ResponseWriter, q url.Values) bool {
 	return true
 }
 
-// serveAccessToken is https://oauth.vk.ru/access_token: a code for a token.
+// serveAccessToken is https://oauth.vk.ru/access_token: a code for a token,
+// or a service token (grant_type=client_credentials, as VK documents it).
 func (p *vkPlatform) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	q := r.Form
+	if q.Get("grant_type") == "client_credentials" {
+		p.serveDirectAuth(w, r)
+		return
+	}
 	if !p.checkClient(w, q) {
 		return
 	}
@@ -209,6 +224,11 @@ func (p *vkPlatform) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	c, st := p.tokens.redeemCode(q.Get("code"))
 	if st != codeOK || c.Extra["client_id"] != q.Get("client_id") {
 		writeJSON(w, http.StatusUnauthorized, "", invalid)
+		return
+	}
+	if ch := c.Extra["code_challenge"]; ch != "" && !vkVerifierMatches(q.Get("code_verifier"), ch) {
+		// (unverified) VK ID's answer to a wrong PKCE verifier.
+		writeJSON(w, http.StatusUnauthorized, "", map[string]string{"error": "invalid_grant", "error_description": "code_verifier is invalid"})
 		return
 	}
 	redirect := q.Get("redirect_uri")
@@ -325,4 +345,15 @@ func trustedTestRedirect(u *url.URL, host string) bool {
 		}
 	}
 	return false
+}
+
+// vkVerifierMatches reports whether an RFC 7636 code_verifier answers an S256
+// challenge: BASE64URL(SHA256(verifier)) without padding.
+func vkVerifierMatches(verifier, challenge string) bool {
+	if len(verifier) < 43 || len(verifier) > 128 {
+		return false
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	got := base64.RawURLEncoding.EncodeToString(sum[:])
+	return subtle.ConstantTimeCompare([]byte(got), []byte(challenge)) == 1
 }

@@ -180,3 +180,56 @@ func TestVKDirectAuth(t *testing.T) {
 	assert.Zero(t, vkErrCode(vkAPI(t, s, svc, "users.get", url.Values{"user_ids": {"1"}})))
 	assert.Equal(t, 28, vkErrCode(vkAPI(t, s, svc, "wall.post", url.Values{"message": {"x"}})))
 }
+
+func TestVKOAuthPKCEAndServiceTokenAtAccessToken(t *testing.T) {
+	s, _ := vkStart(t)
+	base := s.URL(sandbox.VK)
+	redirect := "https://example.test/cb"
+	// RFC 7636 appendix B.
+	const verifier, challenge = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+	authorize := func(extra url.Values) *url.URL {
+		t.Helper()
+		q := url.Values{"client_id": {sandbox.VKAppID}, "redirect_uri": {redirect}, "response_type": {"code"}, "state": {"s"}}
+		for k, v := range extra {
+			q[k] = v
+		}
+		resp, err := vkNoFollow.Get(base + "/authorize?" + q.Encode())
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusFound, resp.StatusCode)
+		loc, err := url.Parse(resp.Header.Get("Location"))
+		require.NoError(t, err)
+		return loc
+	}
+	exchange := func(code, verifier string) (int, map[string]any) {
+		form := url.Values{"client_id": {sandbox.VKAppID}, "client_secret": {sandbox.VKAppSecret},
+			"redirect_uri": {redirect}, "code": {code}}
+		if verifier != "" {
+			form.Set("code_verifier", verifier)
+		}
+		return vkPostForm(t, base+"/access_token", form)
+	}
+	pkce := url.Values{"code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+
+	status, m := exchange(authorize(pkce).Query().Get("code"), verifier)
+	assert.Equal(t, http.StatusOK, status, m)
+	status, m = exchange(authorize(pkce).Query().Get("code"), verifier[:42]+"X")
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, "invalid_grant", m["error"])
+	status, _ = exchange(authorize(pkce).Query().Get("code"), "")
+	assert.Equal(t, http.StatusUnauthorized, status, "a code issued with a challenge needs its verifier")
+	status, _ = exchange(authorize(nil).Query().Get("code"), "")
+	assert.Equal(t, http.StatusOK, status, "no challenge, no verifier")
+	plain := authorize(url.Values{"code_challenge": {verifier}, "code_challenge_method": {"plain"}})
+	assert.Equal(t, "invalid_request", plain.Query().Get("error"))
+
+	status, m = vkPostForm(t, base+"/access_token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {sandbox.VKAppID}, "client_secret": {sandbox.VKAppSecret}, "v": {"5.199"}})
+	require.Equal(t, http.StatusOK, status, m)
+	assert.EqualValues(t, 0, m["expires_in"])
+	assert.Zero(t, vkErrCode(vkAPI(t, s, m["access_token"].(string), "users.get", url.Values{"user_ids": {"1"}})))
+	status, m = vkPostForm(t, base+"/access_token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {sandbox.VKAppID}, "client_secret": {"wrong"}})
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, "invalid_client", m["error"])
+}
