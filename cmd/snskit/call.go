@@ -80,6 +80,17 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env f
 		}
 		out.secrets, errw.secrets = f.secrets(), f.secrets()
 	}
+	if !f.sandbox && !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
+		if f.stored, err = f.loadStored(ctx, name, errw); err != nil {
+			return usageFailure(errw, err)
+		}
+		if f.stored != nil {
+			out.secrets, errw.secrets = f.secrets(), f.secrets()
+			if f.appID == "" {
+				f.appID = f.stored.saved.AppID
+			}
+		}
+	}
 	opts, err := f.options(errw)
 	if err != nil {
 		return usageFailure(errw, err)
@@ -87,6 +98,15 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env f
 	api, err := snskit.New(newPlatform(), opts...)
 	if err != nil {
 		return usageFailure(errw, err)
+	}
+	if f.stored != nil {
+		cred, err := f.stored.credential(ctx, api, f, errw)
+		if err == nil {
+			api, err = api.With(snskit.WithAuth(cred))
+		}
+		if err != nil {
+			return usageFailure(errw, err)
+		}
 	}
 	call := api.Method(pos[1])
 	if f.verb != "" {
@@ -119,6 +139,9 @@ func (f *callFlags) secrets() []string {
 		if v != "" {
 			s = append(s, v)
 		}
+	}
+	if f.stored != nil {
+		s = append(s, f.stored.secrets()...)
 	}
 	return s
 }
@@ -156,12 +179,14 @@ func (f *callFlags) useSandbox(s *sandbox.Server, name string) error {
 // -v goes to log.
 func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
 	var opts []snskit.Option
-	cred, err := f.credential()
-	if err != nil {
-		return nil, err
-	}
-	if cred != nil {
-		opts = append(opts, snskit.WithAuth(cred))
+	if f.stored == nil { // else the stored token is placed once the client exists
+		cred, err := f.credential()
+		if err != nil {
+			return nil, err
+		}
+		if cred != nil {
+			opts = append(opts, snskit.WithAuth(cred))
+		}
 	}
 	if f.appSecret != "" && f.appID == "" {
 		return nil, errors.New("-app-secret needs -app-id")
@@ -265,7 +290,11 @@ func report(out, errw io.Writer, r *snskit.Response, err error, f *callFlags) in
 		return exitTransport
 	}
 	if errors.As(err, &cerr) && cerr.NeedsAuth {
-		err = fmt.Errorf("%s\nno credential was given: pass -token (with -openid for QQ and WeChat), -token and -token-secret, or -session-key, or set SNSKIT_TOKEN; -sandbox tries the offline sandbox", prefixed(err))
+		platform := cerr.Platform
+		if platform == "" {
+			platform = "PLATFORM"
+		}
+		err = fmt.Errorf("%s\nno credential was given: pass -token (with -openid for QQ and WeChat), -token and -token-secret, or -session-key, or set SNSKIT_TOKEN; or log in once with 'snskit login %s'; -sandbox tries the offline sandbox", prefixed(err), platform)
 	}
 	return usageFailure(errw, err)
 }

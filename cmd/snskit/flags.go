@@ -14,12 +14,15 @@ type callFlags struct {
 	token, tokenSecret, sessionKey string
 	appID, appSecret, openID       string
 	apiVersion, baseURL, verb      string
-	query                          string
+	query, tokenFile               string
 	raw, dryRun, sandbox, verbose  bool
 	timeout                        time.Duration
 	// given holds the names of the flags set on the command line or from
 	// the environment.
 	given map[string]bool
+	// stored is the stored token the call uses, when no credential is
+	// given.
+	stored *storedCall
 }
 
 // newCallFlagSet binds the flags of "snskit call" to f. The set prints
@@ -43,6 +46,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on the call after this `duration`; 0 waits forever")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "call an in-process sandbox with its test app and token")
 	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
+	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
 	return fs
 }
 
@@ -96,7 +100,7 @@ func applyEnv(fs *flag.FlagSet, env func(string) string) (map[string]bool, error
 	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
 	var err error
 	fs.VisitAll(func(fl *flag.Flag) {
-		if given[fl.Name] || err != nil {
+		if given[fl.Name] || err != nil || commandLineOnly(fl) {
 			return
 		}
 		name := envName(fl.Name)
@@ -113,6 +117,13 @@ func applyEnv(fs *flag.FlagSet, env func(string) string) (map[string]bool, error
 	})
 	return given, err
 }
+
+// commandLineOnlyNote ends the usage of flags that are never read from the
+// environment, such as logout's -all.
+const commandLineOnlyNote = "(command line only)"
+
+// commandLineOnly reports whether fl is never read from the environment.
+func commandLineOnly(fl *flag.Flag) bool { return strings.HasSuffix(fl.Usage, commandLineOnlyNote) }
 
 // envName is the environment variable of a flag: -token-secret is read from
 // SNSKIT_TOKEN_SECRET.
@@ -144,6 +155,10 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		def := ""
 		if fl.DefValue != "" && fl.DefValue != "false" {
 			def = " (default " + fl.DefValue + ")"
+		}
+		if commandLineOnly(fl) {
+			fmt.Fprintf(w, "%s\n        %s%s\n", head, usage, def)
+			return
 		}
 		fmt.Fprintf(w, "%s\n        %s%s [%s]\n", head, usage, def, envName(fl.Name))
 	})

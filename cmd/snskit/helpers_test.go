@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -125,12 +126,34 @@ type result struct {
 // all is everything the command printed.
 func (r result) all() string { return r.stdout + r.stderr }
 
-// runCLI runs the command with args and an environment of exactly env.
+// runCLI runs the command with args and an environment of exactly env,
+// plus SNSKIT_TOKEN_FILE in a temporary directory unless env sets it, so
+// that no test reads or writes the real token file.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runCLIInput(t, env, "", args...)
+}
+
+// runCLIInput is runCLI with stdin reading input.
+func runCLIInput(t *testing.T, env map[string]string, input string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), args, &stdout, &stderr, func(k string) string { return env[k] })
+	con := console{stdin: strings.NewReader(input), stdout: &stdout, stderr: &stderr}
+	code := run(context.Background(), args, con, testEnv(t, env))
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// testEnv returns the environment of exactly env, with SNSKIT_TOKEN_FILE in
+// a temporary directory unless env sets it.
+func testEnv(t *testing.T, env map[string]string) func(string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "tokens.json")
+	return func(k string) string {
+		if v, ok := env[k]; ok || k != "SNSKIT_TOKEN_FILE" {
+			return v
+		}
+		return file
+	}
 }
 
 // refusedURL returns the URL of a loopback port where nothing listens.

@@ -3,6 +3,9 @@
 // sandbox:
 //
 //	snskit call [flags] PLATFORM METHOD [name=value ...]
+//	snskit login [flags] PLATFORM
+//	snskit logout [flags] PLATFORM | -all
+//	snskit token [flags] [PLATFORM]
 //	snskit sandbox [-addr 127.0.0.1:PORT]
 //	snskit help
 //
@@ -16,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -36,14 +40,32 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	con := console{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, browse: systemBrowser(os.Getenv), terminal: os.Stdin}
+	code := run(ctx, os.Args[1:], con, os.Getenv)
 	stop()
 	os.Exit(code)
 }
 
+// console is what snskit talks to: its standard streams and, when there is
+// one, the user's browser and terminal.
+type console struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// browse opens a URL in the user's browser; nil when there is none
+	// (and in tests).
+	browse func(url string) error
+	// terminal is stdin as a file: when it is a terminal, snskit turns its
+	// echo off to read a password. nil in tests.
+	terminal *os.File
+}
+
 // run is snskit without its process: it reads args (without the program
-// name) and env, writes to stdout and stderr, and returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+// name) and env, talks to con, and returns the exit code.
+func run(ctx context.Context, args []string, con console, env func(string) string) int {
+	stdout, stderr := con.stdout, con.stderr
+	if con.stdin == nil {
+		con.stdin = strings.NewReader("")
+	}
 	if env == nil {
 		env = func(string) string { return "" }
 	}
@@ -54,6 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	switch args[0] {
 	case "call":
 		return runCall(ctx, args[1:], stdout, stderr, env)
+	case "login":
+		return runLogin(ctx, args[1:], con, env)
+	case "logout":
+		return runLogout(ctx, args[1:], stdout, stderr, env)
+	case "token", "tokens":
+		return runToken(ctx, args[1:], stdout, stderr, env)
 	case "sandbox":
 		return runSandbox(ctx, args[1:], stdout, stderr, env)
 	case "help", "-h", "-help", "--help":
@@ -65,6 +93,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 }
 
 const shortUsage = `usage: snskit call [flags] PLATFORM METHOD [name=value ...]
+       snskit login [flags] PLATFORM
+       snskit logout [flags] PLATFORM | -all
+       snskit token [flags] [PLATFORM]
        snskit sandbox [-addr 127.0.0.1:PORT]
        snskit help
 `
@@ -79,6 +110,12 @@ func printHelp(w io.Writer) {
 	printCallFlags(w)
 	fmt.Fprint(w, helpOutput)
 	printSandboxFlags(w)
+	fmt.Fprint(w, helpLogin)
+	printLoginFlags(w)
+	fmt.Fprint(w, helpLogout)
+	printFlags(w, newStoreFlagSet("logout", &storeFlags{}, true))
+	fmt.Fprint(w, helpToken)
+	printFlags(w, newStoreFlagSet("token", &storeFlags{}, false))
 	fmt.Fprint(w, helpExamples)
 }
 
@@ -106,7 +143,11 @@ snskit call [flags] PLATFORM METHOD [name=value ...]
   QQ and WeChat); -token with -token-secret is an OAuth 1.0a token, signed
   with -app-id and -app-secret as the consumer key and secret (Kaixin001);
   -session-key is a legacy session key (Renren 1.0, Kaixin001). Give at most
-  one kind.
+  one kind. With none, call uses the token 'snskit login' stored for
+  PLATFORM (with -base-url U, the one stored for PLATFORM@U) and its app id;
+  an expired token is refreshed, and the new one stored, when -app-secret
+  (or SNSKIT_APP_SECRET) is given, since the secret is never stored; -v
+  says which token is used.
 
   -sandbox starts an offline sandbox for the one call and uses its base URL
   (so -base-url is refused), its test app unless -app-id or -app-secret is
@@ -161,5 +202,11 @@ Examples:
   snskit call vk users.get user_ids=1 user_ids=2 -q 0.first_name
   snskit call -dry-run -token "$RENREN_TOKEN" renren1 photos.upload upload=@cat.jpg
   snskit call -sandbox vk users.get user_ids=1
+  snskit login -app-id "$VK_APP_ID" -app-secret "$VK_APP_SECRET" -scope friends,photos vk
+  snskit call vk users.get user_ids=1            # with the stored token
+  snskit login -sandbox weixin                   # the whole login, offline
+  snskit login -username +79990001122 vk          # VK direct auth, 2FA asked
+  snskit token
+  snskit logout vk
   SNSKIT_TOKEN=... SNSKIT_OPENID=... snskit call weixin sns.userinfo
 `

@@ -7,7 +7,7 @@ import (
 )
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"call", "-h"}, {"sandbox", "-h"}} {
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"call", "-h"}, {"sandbox", "-h"}, {"login", "-h"}, {"logout", "-h"}, {"token", "-h"}} {
 		r := runCLI(t, nil, args...)
 		assert.Equal(t, exitOK, r.code, "%v", args)
 		assert.Empty(t, r.stderr, "%v", args)
@@ -19,9 +19,14 @@ func TestHelp(t *testing.T) {
 			"(default 30s)",
 			"renren1", "wechat", "user.get_user_info", "friends.me",
 			"Exit codes:", "3  no usable reply",
+			"snskit login [flags] PLATFORM", "snskit logout [flags] PLATFORM | KEY | -all", "snskit token [flags] [PLATFORM]",
+			"-redirect-uri URL", "(default 5m0s)", "[SNSKIT_TOKEN_FILE]", "[SNSKIT_PASSWORD]", "PLATFORM@sandbox",
+			"vk -username U", "kaixin -oauth1", "never the app secret or a password",
+			"delete every stored token (command line only)\n",
 		} {
 			assert.Contains(t, r.stdout, want, "%v", args)
 		}
+		assert.NotContains(t, r.stdout, "SNSKIT_ALL", "-all is never read from the environment")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/snskit/snskit"
 	"github.com/tidwall/gjson"
@@ -14,12 +15,17 @@ import (
 // redactWriter masks secrets in everything written through it. snskit
 // writes whole messages in single writes, so no secret is split between two
 // writes.
+// Writes may come from several goroutines (a token refresh saves and notes
+// its token in its own).
 type redactWriter struct {
 	w       io.Writer
+	mu      sync.Mutex
 	secrets []string
 }
 
 func (r *redactWriter) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if len(r.secrets) == 0 {
 		return r.w.Write(p)
 	}

@@ -80,8 +80,9 @@ func startSandbox(t *testing.T, env map[string]string, args ...string) (stdout s
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
+	testenv := testEnv(t, env)
 	go func() {
-		done <- run(ctx, append([]string{"sandbox"}, args...), &out, &errb, func(k string) string { return env[k] })
+		done <- run(ctx, append([]string{"sandbox"}, args...), console{stdout: &out, stderr: &errb}, testenv)
 	}()
 	stopped := false
 	stop = func() (int, string) {

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/snskit/snskit/auth"
+)
+
+// storeFlags are the flags of "snskit logout" and "snskit token".
+type storeFlags struct {
+	tokenFile, baseURL string
+	all                bool
+}
+
+// newStoreFlagSet binds the flags of "snskit logout" (withAll) or "snskit
+// token" to f.
+func newStoreFlagSet(name string, f *storeFlags, withAll bool) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
+	if withAll {
+		fs.StringVar(&f.baseURL, "base-url", "", "delete the token stored for this base `URL` (the key PLATFORM@URL)")
+		fs.BoolVar(&f.all, "all", false, "delete every stored token "+commandLineOnlyNote)
+	}
+	return fs
+}
+
+// parseStoreFlags parses the arguments of "snskit logout" or "snskit
+// token".
+func parseStoreFlags(name string, args []string, env func(string) string, withAll bool) (*storeFlags, []string, error) {
+	f := &storeFlags{}
+	fs := newStoreFlagSet(name, f, withAll)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := applyEnv(fs, env); err != nil {
+		return nil, nil, err
+	}
+	return f, pos, nil
+}
+
+// keyFor returns the key an argument of logout names: a key as "snskit
+// token" lists it (vk@sandbox), or a platform, with -base-url.
+func keyFor(arg, baseURL string) (string, error) {
+	if strings.Contains(arg, "@") {
+		if baseURL != "" {
+			return "", fmt.Errorf("%q is a whole key already; leave -base-url out", arg)
+		}
+		return arg, nil
+	}
+	name, _, ok := lookupPlatform(arg)
+	if !ok {
+		return "", fmt.Errorf("unknown platform %q; want one of %s, or a key listed by 'snskit token'", arg, platformList)
+	}
+	return tokenKey(name, baseURL, false), nil
+}
+
+// runLogout runs "snskit logout": it deletes stored tokens. The platform
+// is not told: its tokens stay valid until they expire.
+func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+	f, pos, err := parseStoreFlags("logout", args, env, true)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout)
+		return exitOK
+	}
+	switch {
+	case err != nil:
+	case f.all && len(pos) > 0:
+		err = errors.New("give a PLATFORM or -all, not both")
+	case !f.all && len(pos) != 1:
+		err = errors.New("logout needs one PLATFORM (or a key listed by 'snskit token'), or -all")
+	}
+	if err != nil {
+		return usageFailure(stderr, fmt.Errorf("logout: %w", err))
+	}
+	st, err := openStore(f.tokenFile)
+	if err != nil {
+		return usageFailure(stderr, err)
+	}
+	var keys []string
+	if f.all {
+		if keys, err = st.Keys(ctx); err != nil {
+			fmt.Fprintf(stderr, "%s\n", prefixed(err))
+			return exitTransport
+		}
+	} else {
+		key, err := keyFor(pos[0], f.baseURL)
+		if err != nil {
+			return usageFailure(stderr, err)
+		}
+		keys = []string{key}
+	}
+	for _, key := range keys {
+		err := st.Delete(ctx, key)
+		if errors.Is(err, auth.ErrNotFound) {
+			fmt.Fprintf(stderr, "snskit: no token is stored as %q in %s; 'snskit token' lists the stored ones\n", key, st.Path())
+			return exitPlatform
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s\n", prefixed(err))
+			return exitTransport
+		}
+		fmt.Fprintf(stdout, "deleted the token stored as %q\n", key)
+	}
+	if f.all && len(keys) == 0 {
+		fmt.Fprintf(stdout, "no token stored in %s\n", st.Path())
+	}
+	return exitOK
+}
+
+// runToken runs "snskit token": it lists the stored tokens of every
+// platform or of one, their secrets masked.
+func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+	f, pos, err := parseStoreFlags("token", args, env, false)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout)
+		return exitOK
+	}
+	if err == nil && len(pos) > 1 {
+		err = errors.New("token takes at most one PLATFORM")
+	}
+	if err != nil {
+		return usageFailure(stderr, fmt.Errorf("token: %w", err))
+	}
+	platform := ""
+	if len(pos) == 1 {
+		name, _, ok := lookupPlatform(pos[0])
+		if !ok {
+			return usageFailure(stderr, fmt.Errorf("unknown platform %q; want one of %s", pos[0], platformList))
+		}
+		platform = name
+	}
+	st, err := openStore(f.tokenFile)
+	if err != nil {
+		return usageFailure(stderr, err)
+	}
+	keys, err := st.Keys(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s\n", prefixed(err))
+		return exitTransport
+	}
+	n := 0
+	for _, key := range keys {
+		s, err := st.Load(ctx, key)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s\n", prefixed(err))
+			return exitTransport
+		}
+		if platform != "" && s.Platform != platform {
+			continue
+		}
+		if n > 0 {
+			fmt.Fprintln(stdout)
+		}
+		printSaved(stdout, key, s)
+		n++
+	}
+	if n == 0 {
+		what := "no token"
+		if platform != "" {
+			what = "no " + platform + " token"
+		}
+		fmt.Fprintf(stderr, "snskit: %s stored in %s; 'snskit login PLATFORM' stores one\n", what, st.Path())
+		return exitPlatform
+	}
+	return exitOK
+}
