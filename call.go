@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -169,6 +170,7 @@ func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, 
 		Version:   c.api.cfg.version,
 		api:       c.api,
 	}
+	d.secrets = d.secretsBuf[:0]
 	d.Secret(c.api.cfg.appSecret)
 	if err := p.Prepare(ctx, d); err != nil {
 		var ce *CallError
@@ -200,15 +202,15 @@ func (d *Draft) httpRequest(ctx context.Context) (*http.Request, error) {
 	switch {
 	case len(d.Files) > 0:
 		body, contentType, length = multipartBody(d.Values, d.Files)
-		u.RawQuery = d.Query.Encode()
+		u.RawQuery = encodeValues(d.Query)
 	case d.Verb == http.MethodGet:
 		u.RawQuery = mergeQuery(d.Query, d.Values)
 	default:
-		form := d.Values.Encode()
+		form := encodeValues(d.Values)
 		body = strings.NewReader(form)
 		length = int64(len(form))
 		contentType = "application/x-www-form-urlencoded"
-		u.RawQuery = d.Query.Encode()
+		u.RawQuery = encodeValues(d.Query)
 	}
 	req, err := http.NewRequestWithContext(ctx, d.Verb, u.String(), body)
 	if err != nil {
@@ -227,7 +229,7 @@ func (d *Draft) httpRequest(ctx context.Context) (*http.Request, error) {
 // mergeQuery encodes the query and values of a GET in one sorted string.
 func mergeQuery(q, v url.Values) string {
 	if len(q) == 0 {
-		return v.Encode()
+		return encodeValues(v)
 	}
 	all := make(url.Values, len(q)+len(v))
 	for k, vs := range v {
@@ -236,7 +238,7 @@ func mergeQuery(q, v url.Values) string {
 	for k, vs := range q {
 		all[k] = append(all[k], vs...)
 	}
-	return all.Encode()
+	return encodeValues(all)
 }
 
 // finishError fills in the call's names on platform errors and masks the
@@ -277,4 +279,37 @@ func (c Call) finishError(err error, d *Draft) error {
 		re.Snippet = Redact(re.Snippet, d.secrets)
 	}
 	return err
+}
+
+// encodeValues is url.Values.Encode (sorted by key, query-escaped) in one
+// allocation for the usual call: the buffer is sized first and the keys are
+// sorted on the stack.
+func encodeValues(v url.Values) string {
+	if len(v) == 0 {
+		return ""
+	}
+	var stack [16]string
+	keys := stack[:0]
+	n := 0
+	for k, vs := range v {
+		keys = append(keys, k)
+		for _, s := range vs {
+			n += len(k) + len(s) + 2
+		}
+	}
+	slices.Sort(keys)
+	var buf strings.Builder
+	buf.Grow(n + n/8)
+	for _, k := range keys {
+		ke := url.QueryEscape(k)
+		for _, s := range v[k] {
+			if buf.Len() > 0 {
+				buf.WriteByte('&')
+			}
+			buf.WriteString(ke)
+			buf.WriteByte('=')
+			buf.WriteString(url.QueryEscape(s))
+		}
+	}
+	return buf.String()
 }

@@ -71,6 +71,9 @@ type FormFile struct {
 // encodeParams encodes p with style into values and file parts.
 func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 	values := make(url.Values, len(p)+6)
+	// One backing array for all values, each capped at one element so that
+	// Values.Add reallocates instead of overwriting its neighbour.
+	strs := make([]string, 0, len(p))
 	var files []FormFile
 	for k, v := range p {
 		if k == "" {
@@ -99,7 +102,8 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("parameter %q: %w", k, err)
 		}
-		values[k] = []string{s}
+		strs = append(strs, s)
+		values[k] = strs[len(strs)-1 : len(strs) : len(strs)]
 	}
 	return values, files, nil
 }

@@ -72,10 +72,11 @@ type Draft struct {
 	// Version is the API version configured for the client, or empty.
 	Version string
 
-	api     *API
-	secrets []string
-	used    string       // the access token AccessToken handed out
-	usedBy  *auth.OAuth2 // the credential it came from
+	api        *API
+	secrets    []string
+	secretsBuf [4]string    // backs secrets for the usual few
+	used       string       // the access token AccessToken handed out
+	usedBy     *auth.OAuth2 // the credential it came from
 }
 
 // Endpoint returns the URL for rawURL, a platform URL such as
@@ -110,7 +111,7 @@ func (d *Draft) AccessToken(ctx context.Context, c *auth.OAuth2) (*oauth2.Token,
 // snskit masks them in errors and logs.
 func (d *Draft) Secret(values ...string) {
 	for _, v := range values {
-		if v != "" {
+		if v != "" && !slices.Contains(d.secrets, v) {
 			d.secrets = append(d.secrets, v)
 		}
 	}

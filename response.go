@@ -43,15 +43,18 @@ func readBody(resp *http.Response, limit int64) (string, error) {
 	}
 	var buf []byte
 	if resp.ContentLength >= 0 {
-		buf = make([]byte, resp.ContentLength)
+		// One byte more than announced: trying to fill it reaches EOF, so the
+		// connection is reused, with no second allocation.
+		buf = make([]byte, resp.ContentLength+1)
 		n, err := io.ReadFull(resp.Body, buf)
-		if err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-				return "", fmt.Errorf("reply body truncated: got %d of %d bytes", n, resp.ContentLength)
-			}
+		switch {
+		case err == nil || int64(n) == resp.ContentLength && (err == io.ErrUnexpectedEOF || err == io.EOF):
+			buf = buf[:resp.ContentLength]
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return "", fmt.Errorf("reply body truncated: got %d of %d bytes", n, resp.ContentLength)
+		default:
 			return "", fmt.Errorf("reading reply body: %w", err)
 		}
-		_, _ = io.CopyN(io.Discard, resp.Body, 1) // reach EOF so the connection is reused
 	} else {
 		buf = make([]byte, 0, 4096)
 		for {

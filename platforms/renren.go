@@ -104,7 +104,18 @@ func (renren) Decode(r *snskit.Response) (gjson.Result, error) {
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	if e := doc.Get("error"); e.Exists() {
+	// One pass over the envelope's keys rather than one lookup per key.
+	var e, res gjson.Result
+	doc.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "error":
+			e = v
+		case "response":
+			res = v
+		}
+		return true
+	})
+	if e.Exists() {
 		switch {
 		case e.IsObject():
 			return gjson.Result{}, renrenError(r, e, e.Get("code").String(), e.Get("message").String())
@@ -113,7 +124,6 @@ func (renren) Decode(r *snskit.Response) (gjson.Result, error) {
 		}
 		return gjson.Result{}, r.BadReply("Renren error that is neither an object nor a string")
 	}
-	res := doc.Get("response")
 	if !res.Exists() {
 		return gjson.Result{}, r.BadReply(`Renren reply has neither "response" nor "error"`)
 	}

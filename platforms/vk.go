@@ -94,17 +94,29 @@ func (vk) Decode(r *snskit.Response) (gjson.Result, error) {
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	if e := doc.Get("error"); e.Exists() {
+	// One pass over the envelope's keys rather than one lookup per key.
+	var e, res, ee gjson.Result
+	doc.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "error":
+			e = v
+		case "response":
+			res = v
+		case "execute_errors":
+			ee = v
+		}
+		return true
+	})
+	if e.Exists() {
 		if e.IsObject() {
 			return gjson.Result{}, vkError(r, e)
 		}
 		return gjson.Result{}, r.BadReply("VK error that is not an object")
 	}
-	res := doc.Get("response")
 	if !res.Exists() {
 		return gjson.Result{}, r.BadReply(`VK reply has neither "response" nor "error"`)
 	}
-	if ee := doc.Get("execute_errors"); ee.IsArray() && len(ee.Array()) > 0 {
+	if ee.IsArray() && len(ee.Array()) > 0 {
 		pe := &snskit.PartialError{Platform: "vk", Method: r.Method}
 		for _, x := range ee.Array() {
 			se := vkError(r, x)
