@@ -35,8 +35,8 @@ func multipartBody(values url.Values, files []FormFile) (body io.Reader, content
 	length = 0
 	for _, f := range files {
 		h := make(textproto.MIMEHeader, 2)
-		h.Set("Content-Disposition", `form-data; name="`+quoteEscaper.Replace(f.Field)+
-			`"; filename="`+quoteEscaper.Replace(f.File.Name)+`"`)
+		h.Set("Content-Disposition", `form-data; name="`+escapeQuotes(f.Field)+
+			`"; filename="`+escapeQuotes(f.File.Name)+`"`)
 		h.Set("Content-Type", fileContentType(f.File))
 		_, _ = mw.CreatePart(h)
 		sw.cut()
@@ -55,7 +55,25 @@ func multipartBody(values url.Values, files []FormFile) (body io.Reader, content
 	return io.MultiReader(sw.parts...), mw.FormDataContentType(), length
 }
 
-var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
+// escapeQuotes escapes a field or file name for a Content-Disposition
+// quoted string: backslashes and quotes escaped, line breaks dropped.
+func escapeQuotes(s string) string {
+	if !strings.ContainsAny(s, "\\\"\r\n") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '"':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\r', '\n':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // segmentWriter collects what the multipart writer writes into a list of
 // readers, cut between file parts.

@@ -19,7 +19,13 @@ import (
 
 // ErrNotFound is returned (wrapped) by a Store when nothing is stored under
 // a key: test for it with errors.Is.
-var ErrNotFound = errors.New("auth: no token stored under this key")
+const ErrNotFound storeError = "auth: no token stored under this key"
+
+// storeError is an error value that can be a constant.
+type storeError string
+
+// Error returns the message.
+func (e storeError) Error() string { return string(e) }
 
 // Store keeps users' tokens between runs, under keys the application picks
 // (snskit's command line uses the platform's name, such as "vk"). A Store

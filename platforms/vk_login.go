@@ -45,11 +45,10 @@ import (
 // and the captcha are asked through callbacks (InteractiveMixin): see
 // VKDirectAuth. Service tokens: VKServiceToken.
 
-// vkBlankPage is VK's own redirect page for apps without a site.
-const vkBlankPage = "https://oauth.vk.ru/blank.html"
-
-// vkSetByLogin are the authorize URL parameters the login sets itself.
-var vkSetByLogin = []string{"client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method"}
+// vkSetByLogin() returns the authorize URL parameters the login sets itself.
+func vkSetByLogin() []string {
+	return []string{"client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method"}
+}
 
 // AuthCodeURL implements snskit.Authorizer: VK's authorize URL with
 // client_id, redirect_uri, response_type=code, scope (comma-separated, or a
@@ -64,7 +63,7 @@ func (vk) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (stri
 	if err != nil {
 		return "", err
 	}
-	for _, k := range vkSetByLogin {
+	for _, k := range vkSetByLogin() {
 		if p.Extra.Has(k) {
 			return "", fmt.Errorf("snskit: vk login: %s is set by the login; leave it out of AuthParam", k)
 		}

@@ -45,13 +45,15 @@ const (
 	kxBasicScope = "basic"
 )
 
-// kxScopes are the scopes the sandbox knows.
-var kxScopes = []string{
-	kxBasicScope, "create_records", "user_records", "upload_photo",
-	"user_birthday", "user_bodyform", "user_blood", "user_marriage", "user_intro",
-	"user_education", "user_career", "user_online",
-	"friends_birthday", "friends_bodyform", "friends_blood", "friends_marriage", "friends_intro",
-	"friends_education", "friends_career", "friends_online",
+// kxScopes() are the scopes the sandbox knows.
+func kxScopes() []string {
+	return []string{
+		kxBasicScope, "create_records", "user_records", "upload_photo",
+		"user_birthday", "user_bodyform", "user_blood", "user_marriage", "user_intro",
+		"user_education", "user_career", "user_online",
+		"friends_birthday", "friends_bodyform", "friends_blood", "friends_marriage", "friends_intro",
+		"friends_education", "friends_career", "friends_online",
+	}
 }
 
 type kaixinPlatform struct {
@@ -107,7 +109,7 @@ func (p *kaixinPlatform) issue(o TokenOptions) (Credentials, error) {
 		return Credentials{}, fmt.Errorf("sandbox: kaixin: unknown user %q", o.UserID)
 	}
 	for _, s := range o.Scope {
-		if !slices.Contains(kxScopes, s) {
+		if !slices.Contains(kxScopes(), s) {
 			return Credentials{}, fmt.Errorf("sandbox: kaixin: unknown scope %q", s)
 		}
 	}
@@ -162,7 +164,7 @@ func (p *kaixinPlatform) grantOAuth1(uid string, scope []string, ttl time.Durati
 
 func kxScopeString(scope []string) string {
 	if scope == nil {
-		return strings.Join(kxScopes, " ")
+		return strings.Join(kxScopes(), " ")
 	}
 	return strings.Join(scope, " ")
 }

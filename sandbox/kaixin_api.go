@@ -21,22 +21,24 @@ type kxMethod struct {
 	fn    func(p *kaixinPlatform, c *kxCall) (any, *kxProblem)
 }
 
-// kxAPIs lists the methods the sandbox serves, by "ns/m".
-var kxAPIs = map[string]kxMethod{
-	"users/me":      {false, "", (*kaixinPlatform).usersMe},
-	"users/show":    {false, "", (*kaixinPlatform).usersShow},
-	"friends/me":    {false, "", (*kaixinPlatform).friendsMe},
-	"friends/group": {false, "", (*kaixinPlatform).friendsGroup},
-	"records/add":   {true, "create_records", (*kaixinPlatform).recordsAdd},
-	"records/me":    {false, "user_records", (*kaixinPlatform).recordsMe},
-	"photo/upload":  {true, "upload_photo", (*kaixinPlatform).photoUpload},
+// kxAPIs() lists the methods the sandbox serves, by "ns/m".
+func kxAPIs() map[string]kxMethod {
+	return map[string]kxMethod{
+		"users/me":      {false, "", (*kaixinPlatform).usersMe},
+		"users/show":    {false, "", (*kaixinPlatform).usersShow},
+		"friends/me":    {false, "", (*kaixinPlatform).friendsMe},
+		"friends/group": {false, "", (*kaixinPlatform).friendsGroup},
+		"records/add":   {true, "create_records", (*kaixinPlatform).recordsAdd},
+		"records/me":    {false, "user_records", (*kaixinPlatform).recordsMe},
+		"photo/upload":  {true, "upload_photo", (*kaixinPlatform).photoUpload},
+	}
 }
 
 // api serves /<ns>/<m>.json: route (404), verb (400), credential (401),
 // rate limit (400), scope (403), then the method.
 func (p *kaixinPlatform) api(w http.ResponseWriter, r *http.Request) {
 	name, ext, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), ".")
-	m, ok := kxAPIs[name]
+	m, ok := kxAPIs()[name]
 	switch {
 	case ok && ext == "xml":
 		kxFail(w, r, http.StatusBadRequest, 40004, "the sandbox serves .json only")

@@ -36,24 +36,26 @@ type kxPhoto struct {
 	Image               uploadedImage
 }
 
-// kxFieldScope maps every field friends/me and users/me know to the scope
+// kxFieldScope() maps every field friends/me and users/me know to the scope
 // suffix it needs ("" = basic): friends_<suffix> for friends, user_<suffix>
 // for oneself.
-var kxFieldScope = map[string]string{
-	"uid": "", "name": "", "gender": "", "hometown": "", "city": "", "status": "",
-	"logo120": "", "logo50": "", "isStar": "", "pinyin": "",
-	"birthday": "birthday", "bodyform": "bodyform", "blood": "blood", "marriage": "marriage",
-	"trainwith": "intro", "interest": "intro", "favbook": "intro", "favmovie": "intro",
-	"favtv": "intro", "idol": "intro", "motto": "intro", "wishlist": "intro", "intro": "intro",
-	"education": "education", "schooltype": "education", "school": "education", "class": "education",
-	"year":   "education",
-	"career": "career", "company": "career", "dept": "career", "beginyear": "career",
-	"beginmonth": "career", "endyear": "career", "endmonth": "career",
-	"online": "online",
+func kxFieldScope() map[string]string {
+	return map[string]string{
+		"uid": "", "name": "", "gender": "", "hometown": "", "city": "", "status": "",
+		"logo120": "", "logo50": "", "isStar": "", "pinyin": "",
+		"birthday": "birthday", "bodyform": "bodyform", "blood": "blood", "marriage": "marriage",
+		"trainwith": "intro", "interest": "intro", "favbook": "intro", "favmovie": "intro",
+		"favtv": "intro", "idol": "intro", "motto": "intro", "wishlist": "intro", "intro": "intro",
+		"education": "education", "schooltype": "education", "school": "education", "class": "education",
+		"year":   "education",
+		"career": "career", "company": "career", "dept": "career", "beginyear": "career",
+		"beginmonth": "career", "endyear": "career", "endmonth": "career",
+		"online": "online",
+	}
 }
 
-// kxBasicFields is what an empty fields parameter returns.
-var kxBasicFields = []string{"uid", "name", "gender", "logo50"}
+// kxBasicFields() is what an empty fields parameter returns.
+func kxBasicFields() []string { return []string{"uid", "name", "gender", "logo50"} }
 
 // field returns the value of a field name (sub-fields of education and
 // career give the whole list they belong to).
@@ -61,7 +63,7 @@ func (u *kxUser) field(name string) (string, any) {
 	logo := func(size string) string {
 		return fmt.Sprintf("http://pic.kaixin001.com.cn/logo/%s/%s/%s_%s_1.jpg", u.UID[2:4], u.UID[4:6], size, u.UID)
 	}
-	switch kxFieldScope[name] {
+	switch kxFieldScope()[name] {
 	case "education":
 		return "education", []map[string]string{{"schooltype": "0", "school": u.School, "class": u.Class, "year": u.Year}}
 	case "career":

@@ -20,12 +20,12 @@ const (
 func kxFields(c *kxCall) ([]string, *kxProblem) {
 	s := strings.TrimSpace(c.param("fields"))
 	if s == "" {
-		return kxBasicFields, nil
+		return kxBasicFields(), nil
 	}
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
-		if _, ok := kxFieldScope[f]; !ok {
+		if _, ok := kxFieldScope()[f]; !ok {
 			return nil, kxBad(40001, "unknown field %q in fields", f)
 		}
 		out = append(out, f)
@@ -39,7 +39,7 @@ func kxFields(c *kxCall) ([]string, *kxProblem) {
 func kxRender(u *kxUser, fields []string, g grant, prefix string) map[string]any {
 	out := map[string]any{}
 	for _, f := range fields {
-		if s := kxFieldScope[f]; s != "" && !g.Allows(prefix+s) {
+		if s := kxFieldScope()[f]; s != "" && !g.Allows(prefix+s) {
 			continue
 		}
 		k, v := u.field(f)

@@ -309,7 +309,7 @@ func kxParseScope(s string) ([]string, *kxProblem) {
 	}
 	for _, f := range fields {
 		known := false
-		for _, k := range kxScopes {
+		for _, k := range kxScopes() {
 			known = known || f == k
 		}
 		if !known {

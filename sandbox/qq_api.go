@@ -27,26 +27,28 @@ type qqMethod struct {
 // empty msg.
 type qqReply map[string]any
 
-// qqAPIs is every API of QQ Connect's API list, by path.
-var qqAPIs = map[string]qqMethod{
-	"/user/get_user_info":       {false, "get_user_info", (*qqPlatform).getUserInfo},
-	"/user/get_vip_info":        {false, "get_vip_info", (*qqPlatform).getVipInfo},
-	"/user/get_vip_rich_info":   {false, "get_vip_rich_info", (*qqPlatform).getVipRichInfo},
-	"/photo/list_album":         {false, "list_album", (*qqPlatform).listAlbum},
-	"/photo/upload_pic":         {true, "upload_pic", (*qqPlatform).uploadPic},
-	"/photo/add_album":          {true, "add_album", (*qqPlatform).addAlbum},
-	"/photo/list_photo":         {false, "list_photo", (*qqPlatform).listPhoto},
-	"/user/get_info":            {false, "get_info", (*qqPlatform).getInfo},
-	"/t/add_t":                  {true, "add_t", (*qqPlatform).addT},
-	"/t/del_t":                  {true, "del_t", (*qqPlatform).delT},
-	"/t/add_pic_t":              {true, "add_pic_t", (*qqPlatform).addPicT},
-	"/t/get_repost_list":        {false, "get_repost_list", (*qqPlatform).getRepostList},
-	"/user/get_other_info":      {false, "get_other_info", (*qqPlatform).getOtherInfo},
-	"/relation/get_fanslist":    {false, "get_fanslist", (*qqPlatform).getFanslist},
-	"/relation/get_idollist":    {false, "get_idollist", (*qqPlatform).getIdollist},
-	"/relation/add_idol":        {true, "add_idol", (*qqPlatform).addIdol},
-	"/relation/del_idol":        {true, "del_idol", (*qqPlatform).delIdol},
-	"/cft_info/get_tenpay_addr": {false, "get_tenpay_addr", (*qqPlatform).getTenpayAddr},
+// qqAPIs() is every API of QQ Connect's API list, by path.
+func qqAPIs() map[string]qqMethod {
+	return map[string]qqMethod{
+		"/user/get_user_info":       {false, "get_user_info", (*qqPlatform).getUserInfo},
+		"/user/get_vip_info":        {false, "get_vip_info", (*qqPlatform).getVipInfo},
+		"/user/get_vip_rich_info":   {false, "get_vip_rich_info", (*qqPlatform).getVipRichInfo},
+		"/photo/list_album":         {false, "list_album", (*qqPlatform).listAlbum},
+		"/photo/upload_pic":         {true, "upload_pic", (*qqPlatform).uploadPic},
+		"/photo/add_album":          {true, "add_album", (*qqPlatform).addAlbum},
+		"/photo/list_photo":         {false, "list_photo", (*qqPlatform).listPhoto},
+		"/user/get_info":            {false, "get_info", (*qqPlatform).getInfo},
+		"/t/add_t":                  {true, "add_t", (*qqPlatform).addT},
+		"/t/del_t":                  {true, "del_t", (*qqPlatform).delT},
+		"/t/add_pic_t":              {true, "add_pic_t", (*qqPlatform).addPicT},
+		"/t/get_repost_list":        {false, "get_repost_list", (*qqPlatform).getRepostList},
+		"/user/get_other_info":      {false, "get_other_info", (*qqPlatform).getOtherInfo},
+		"/relation/get_fanslist":    {false, "get_fanslist", (*qqPlatform).getFanslist},
+		"/relation/get_idollist":    {false, "get_idollist", (*qqPlatform).getIdollist},
+		"/relation/add_idol":        {true, "add_idol", (*qqPlatform).addIdol},
+		"/relation/del_idol":        {true, "del_idol", (*qqPlatform).delIdol},
+		"/cft_info/get_tenpay_addr": {false, "get_tenpay_addr", (*qqPlatform).getTenpayAddr},
+	}
 }
 
 // qqKnownScope reports whether s is a scope QQ knows ("all" included).
@@ -54,7 +56,7 @@ func qqKnownScope(s string) bool {
 	if s == "all" {
 		return true
 	}
-	for _, m := range qqAPIs {
+	for _, m := range qqAPIs() {
 		if m.scope == s {
 			return true
 		}
@@ -64,7 +66,7 @@ func qqKnownScope(s string) bool {
 
 // api serves the OpenAPI: common checks, then the method.
 func (p *qqPlatform) api(w http.ResponseWriter, r *http.Request) {
-	m, ok := qqAPIs[r.URL.Path]
+	m, ok := qqAPIs()[r.URL.Path]
 	if !ok {
 		qqWrite(w, http.StatusNotFound, qqFail(-9, "api not exist: "+r.URL.Path))
 		return

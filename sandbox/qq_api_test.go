@@ -88,8 +88,8 @@ func TestQQEveryAPIOfTheListIsCallable(t *testing.T) {
 		"/relation/del_idol":   {"name": {"wbuser30"}},
 	}
 	uploads := map[string]string{"/photo/upload_pic": "picture", "/t/add_pic_t": "pic"}
-	require.Len(t, qqAPIs, 18, "the API list of QQ Connect")
-	for path, m := range qqAPIs {
+	require.Len(t, qqAPIs(), 18, "the API list of QQ Connect")
+	for path, m := range qqAPIs() {
 		var reply map[string]any
 		if field, ok := uploads[path]; ok {
 			reply = qqUpload(t, s, path, c, url.Values{"content": {"pic"}}, field, pic)
@@ -106,7 +106,7 @@ func TestQQEveryAPIOfTheListIsCallable(t *testing.T) {
 	// the scope list guards each method
 	narrow, err := s.IssueToken(QQ, TokenOptions{Scope: []string{"get_user_info"}})
 	require.NoError(t, err)
-	for path, m := range qqAPIs {
+	for path, m := range qqAPIs() {
 		if m.scope == "get_user_info" {
 			continue
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
-	"errors"
 	"image"
 	_ "image/gif"  // uploads may be GIF
 	_ "image/jpeg" // or JPEG
@@ -28,9 +27,14 @@ type uploadedImage struct {
 // maxPixels bounds the images the sandbox decodes.
 const maxPixels = 64 << 20
 
-var (
-	errNoImage  = errors.New("no file part")
-	errBadImage = errors.New("not a gif, jpeg or png image")
+// sandboxError is an error value that can be a constant.
+type sandboxError string
+
+func (e sandboxError) Error() string { return string(e) }
+
+const (
+	errNoImage  sandboxError = "no file part"
+	errBadImage sandboxError = "not a gif, jpeg or png image"
 )
 
 // readImagePart reads the first file part found under one of fields. It

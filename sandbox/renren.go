@@ -39,12 +39,14 @@ const (
 	rrStatusMaxLen = 240                 // characters in a status
 )
 
-// rrAllScopes is what a token issued with a nil scope is said to carry.
-var rrAllScopes = []string{
-	"read_user_blog", "read_user_photo", "read_user_status", "read_user_album",
-	"read_user_comment", "read_user_share", "read_user_feed", "publish_blog",
-	"publish_share", "publish_feed", "publish_comment", "send_notification",
-	"photo_upload", "status_update", "create_album", "operate_like",
+// rrAllScopes() is what a token issued with a nil scope is said to carry.
+func rrAllScopes() []string {
+	return []string{
+		"read_user_blog", "read_user_photo", "read_user_status", "read_user_album",
+		"read_user_comment", "read_user_share", "read_user_feed", "publish_blog",
+		"publish_share", "publish_feed", "publish_comment", "send_notification",
+		"photo_upload", "status_update", "create_album", "operate_like",
+	}
 }
 
 // renrenPlatform emulates Renren. tokens holds access and refresh tokens
@@ -141,7 +143,7 @@ func rrNewSessionKey(uid string) string { return "6." + randomHex(16) + ".86400-
 
 func rrScopeString(scope []string) string {
 	if scope == nil {
-		scope = rrAllScopes
+		scope = rrAllScopes()
 	}
 	return strings.Join(scope, " ")
 }

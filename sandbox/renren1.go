@@ -41,17 +41,19 @@ const (
 	rr1SessionDone = 450
 )
 
-var rr1Messages = map[int]string{
-	rr1Unknown:     "Unknown error",
-	2:              "Service temporarily unavailable",
-	rr1BadMethod:   "Unknown method",
-	4:              "Application request limit reached",
-	rr1BadParam:    "Invalid parameter",
-	rr1BadAPIKey:   "Invalid API key",
-	rr1BadSession:  "Session key invalid or no longer valid",
-	rr1BadSig:      "Incorrect signature",
-	rr1Permission:  "Permissions error",
-	rr1SessionDone: "Session key expired",
+func rr1Messages() map[int]string {
+	return map[int]string{
+		rr1Unknown:     "Unknown error",
+		2:              "Service temporarily unavailable",
+		rr1BadMethod:   "Unknown method",
+		4:              "Application request limit reached",
+		rr1BadParam:    "Invalid parameter",
+		rr1BadAPIKey:   "Invalid API key",
+		rr1BadSession:  "Session key invalid or no longer valid",
+		rr1BadSig:      "Incorrect signature",
+		rr1Permission:  "Permissions error",
+		rr1SessionDone: "Session key expired",
+	}
 }
 
 // rr1Error is an API 1.0 error; Detail, when set, follows the message after
@@ -120,7 +122,7 @@ func (p *renrenPlatform) serveRest(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, "", res)
 		return
 	}
-	msg := rr1Messages[err.Code]
+	msg := rr1Messages()[err.Code]
 	if err.Detail != "" {
 		msg += ": " + err.Detail
 	}

@@ -22,16 +22,18 @@ type rrUser struct {
 	Visitors []int64
 }
 
-// rrUsers is read-only after package initialisation.
-var rrUsers = []rrUser{
-	{ID: 600000001, Name: "张小沙", Male: true, Birthday: "1990-01-01", Star: 1, Province: "北京", City: "海淀",
-		Friends: []int64{600000002, 600000003, 600000004}, Visitors: []int64{600000002, 600000004}},
-	{ID: 600000002, Name: "李测试", Birthday: "1992-02-02", Star: 1, Province: "上海", City: "浦东",
-		Friends: []int64{600000001, 600000003}, Visitors: []int64{600000001}},
-	{ID: 600000003, Name: "王模拟", Male: true, Birthday: "1988-03-03", Province: "广东", City: "广州",
-		Friends: []int64{600000001, 600000002}},
-	{ID: 600000004, Name: "赵示例", Birthday: "1995-04-04", Province: "四川", City: "成都",
-		Friends: []int64{600000001}},
+// rrUsers() is read-only after package initialisation.
+func rrUsers() []rrUser {
+	return []rrUser{
+		{ID: 600000001, Name: "张小沙", Male: true, Birthday: "1990-01-01", Star: 1, Province: "北京", City: "海淀",
+			Friends: []int64{600000002, 600000003, 600000004}, Visitors: []int64{600000002, 600000004}},
+		{ID: 600000002, Name: "李测试", Birthday: "1992-02-02", Star: 1, Province: "上海", City: "浦东",
+			Friends: []int64{600000001, 600000003}, Visitors: []int64{600000001}},
+		{ID: 600000003, Name: "王模拟", Male: true, Birthday: "1988-03-03", Province: "广东", City: "广州",
+			Friends: []int64{600000001, 600000002}},
+		{ID: 600000004, Name: "赵示例", Birthday: "1995-04-04", Province: "四川", City: "成都",
+			Friends: []int64{600000001}},
+	}
 }
 
 // rrAlbum is a photo album; the first album of each user takes uploads
@@ -42,12 +44,14 @@ type rrAlbum struct {
 	Name  string
 }
 
-var rrAlbums = []rrAlbum{
-	{ID: 700000001, Owner: 600000001, Name: "手机相册"},
-	{ID: 700000002, Owner: 600000001, Name: "旅行"},
-	{ID: 700000003, Owner: 600000002, Name: "手机相册"},
-	{ID: 700000004, Owner: 600000003, Name: "手机相册"},
-	{ID: 700000005, Owner: 600000004, Name: "手机相册"},
+func rrAlbums() []rrAlbum {
+	return []rrAlbum{
+		{ID: 700000001, Owner: 600000001, Name: "手机相册"},
+		{ID: 700000002, Owner: 600000001, Name: "旅行"},
+		{ID: 700000003, Owner: 600000002, Name: "手机相册"},
+		{ID: 700000004, Owner: 600000003, Name: "手机相册"},
+		{ID: 700000005, Owner: 600000004, Name: "手机相册"},
+	}
 }
 
 // rrStatus is one status update.
@@ -69,15 +73,15 @@ type rrPhoto struct {
 	Data    []byte
 }
 
-// rrZone is Beijing time, in which Renren writes its timestamps.
-var rrZone = time.FixedZone("CST", 8*3600)
+// rrZone() is Beijing time, in which Renren writes its timestamps.
+func rrZone() *time.Location { return time.FixedZone("CST", 8*3600) }
 
-func rrTime(t time.Time) string { return t.In(rrZone).Format("2006-01-02 15:04:05") }
+func rrTime(t time.Time) string { return t.In(rrZone()).Format("2006-01-02 15:04:05") }
 
 // rrSeedStatuses returns the statuses every new sandbox starts with,
 // oldest first.
 func rrSeedStatuses() []rrStatus {
-	t0 := time.Date(2013, 5, 1, 10, 0, 0, 0, rrZone)
+	t0 := time.Date(2013, 5, 1, 10, 0, 0, 0, rrZone())
 	return []rrStatus{
 		{ID: 800000001, Owner: 600000001, Content: "今天天气不错。", Time: t0, Comments: 2},
 		{ID: 800000002, Owner: 600000002, Content: "周末去爬山！", Time: t0.Add(time.Hour)},
@@ -86,7 +90,7 @@ func rrSeedStatuses() []rrStatus {
 }
 
 func rrUserByID(id int64) (rrUser, bool) {
-	for _, u := range rrUsers {
+	for _, u := range rrUsers() {
 		if u.ID == id {
 			return u, true
 		}
@@ -95,7 +99,7 @@ func rrUserByID(id int64) (rrUser, bool) {
 }
 
 func rrAlbumByID(id int64) (rrAlbum, bool) {
-	for _, a := range rrAlbums {
+	for _, a := range rrAlbums() {
 		if a.ID == id {
 			return a, true
 		}
@@ -104,7 +108,7 @@ func rrAlbumByID(id int64) (rrAlbum, bool) {
 }
 
 func rrDefaultAlbum(owner int64) int64 {
-	for _, a := range rrAlbums {
+	for _, a := range rrAlbums() {
 		if a.Owner == owner {
 			return a.ID
 		}

@@ -13,22 +13,24 @@ import (
 // rotates a refresh token. Errors are {"error","error_code",
 // "error_description"}.
 
-// rrOAuthCodes are the numeric error_code values. (unverified) Renren's own
+// rrOAuthCodes() are the numeric error_code values. (unverified) Renren's own
 // numbers are not documented anywhere the sandbox could check: these are the
 // sandbox's, and clients should key on the "error" string.
-var rrOAuthCodes = map[string]int{
-	"invalid_request":           20100,
-	"invalid_client":            20101,
-	"invalid_grant":             20102,
-	"unauthorized_client":       20103,
-	"redirect_uri_mismatch":     20104,
-	"unsupported_response_type": 20105,
-	"unsupported_grant_type":    20106,
-	"invalid_scope":             20107,
+func rrOAuthCodes() map[string]int {
+	return map[string]int{
+		"invalid_request":           20100,
+		"invalid_client":            20101,
+		"invalid_grant":             20102,
+		"unauthorized_client":       20103,
+		"redirect_uri_mismatch":     20104,
+		"unsupported_response_type": 20105,
+		"unsupported_grant_type":    20106,
+		"invalid_scope":             20107,
+	}
 }
 
 func rrOAuthError(w http.ResponseWriter, status int, errName, desc string) {
-	writeJSON(w, status, "", map[string]any{"error": errName, "error_code": rrOAuthCodes[errName], "error_description": desc})
+	writeJSON(w, status, "", map[string]any{"error": errName, "error_code": rrOAuthCodes()[errName], "error_description": desc})
 }
 
 // rrParseScope splits a space- (or comma-) separated scope. An empty scope

@@ -25,9 +25,11 @@ import (
 // rrSessionKeyPath is the session-key page on graph.renren.com.
 const rrSessionKeyPath = "/renren_api/session_key"
 
-// rrSessionCodes are the numeric error_code values of the session-key page;
-// (unverified) the sandbox's own numbers, like rrOAuthCodes.
-var rrSessionCodes = map[string]int{"invalid_token": 20200, "expired_token": 20201}
+// rrSessionCodes() are the numeric error_code values of the session-key page;
+// (unverified) the sandbox's own numbers, like rrOAuthCodes().
+func rrSessionCodes() map[string]int {
+	return map[string]int{"invalid_token": 20200, "expired_token": 20201}
+}
 
 // serveSessionKey is https://graph.renren.com/renren_api/session_key.
 func (p *renrenPlatform) serveSessionKey(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +66,6 @@ func (p *renrenPlatform) serveSessionKey(w http.ResponseWriter, r *http.Request)
 
 func rrSessionError(w http.ResponseWriter, errName, desc string) {
 	writeJSON(w, http.StatusUnauthorized, "", map[string]any{
-		"error": errName, "error_code": rrSessionCodes[errName], "error_description": desc,
+		"error": errName, "error_code": rrSessionCodes()[errName], "error_description": desc,
 	})
 }

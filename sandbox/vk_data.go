@@ -31,19 +31,23 @@ type vkGroup struct {
 	Admins []int64
 }
 
-// vkUsers is read-only after package initialisation.
-var vkUsers = []vkUser{
-	{ID: 1, First: "Pavel", Last: "Primerov", Screen: "primerov", Sex: 2, CityID: 1, CityTitle: "Moscow", BDate: "10.10.1984", Friends: []int64{2, 3, 4}},
-	{ID: 2, First: "Maria", Last: "Testova", Screen: "testova", Sex: 1, CityID: 2, CityTitle: "Saint Petersburg", BDate: "3.3", Friends: []int64{1, 3}},
-	{ID: 3, First: "Ivan", Last: "Sandboxov", Screen: "sandboxov", Sex: 2, CityID: 1, CityTitle: "Moscow", Friends: []int64{1, 2}},
-	{ID: 4, First: "Olga", Last: "Mockova", Screen: "mockova", Sex: 1, CityID: 60, CityTitle: "Kazan", Friends: []int64{1}},
-	{ID: 5, First: "Sergei", Last: "Zaglushkin", Screen: "zaglushkin", Sex: 2, Closed: true},
+// vkUsers() is read-only after package initialisation.
+func vkUsers() []vkUser {
+	return []vkUser{
+		{ID: 1, First: "Pavel", Last: "Primerov", Screen: "primerov", Sex: 2, CityID: 1, CityTitle: "Moscow", BDate: "10.10.1984", Friends: []int64{2, 3, 4}},
+		{ID: 2, First: "Maria", Last: "Testova", Screen: "testova", Sex: 1, CityID: 2, CityTitle: "Saint Petersburg", BDate: "3.3", Friends: []int64{1, 3}},
+		{ID: 3, First: "Ivan", Last: "Sandboxov", Screen: "sandboxov", Sex: 2, CityID: 1, CityTitle: "Moscow", Friends: []int64{1, 2}},
+		{ID: 4, First: "Olga", Last: "Mockova", Screen: "mockova", Sex: 1, CityID: 60, CityTitle: "Kazan", Friends: []int64{1}},
+		{ID: 5, First: "Sergei", Last: "Zaglushkin", Screen: "zaglushkin", Sex: 2, Closed: true},
+	}
 }
 
-// vkGroups is read-only after package initialisation.
-var vkGroups = []vkGroup{
-	{ID: 1, Name: "Sandbox Club", Screen: "sandboxclub", Admins: []int64{1}},
-	{ID: 2, Name: "Mock Kitchen", Screen: "mockkitchen", Admins: []int64{1, 2}},
+// vkGroups() is read-only after package initialisation.
+func vkGroups() []vkGroup {
+	return []vkGroup{
+		{ID: 1, Name: "Sandbox Club", Screen: "sandboxclub", Admins: []int64{1}},
+		{ID: 2, Name: "Mock Kitchen", Screen: "mockkitchen", Admins: []int64{1, 2}},
+	}
 }
 
 // vkAccount is a login of the direct-auth flow (grant_type=password).
@@ -54,14 +58,16 @@ type vkAccount struct {
 	Captcha bool
 }
 
-var vkAccounts = []vkAccount{
-	{Login: VKLogin, UserID: 1},
-	{Login: VKLogin2FA, UserID: 2, TwoFA: true},
-	{Login: VKLoginCaptcha, UserID: 3, Captcha: true},
+func vkAccounts() []vkAccount {
+	return []vkAccount{
+		{Login: VKLogin, UserID: 1},
+		{Login: VKLogin2FA, UserID: 2, TwoFA: true},
+		{Login: VKLoginCaptcha, UserID: 3, Captcha: true},
+	}
 }
 
 func vkUserByID(id int64) (vkUser, bool) {
-	for _, u := range vkUsers {
+	for _, u := range vkUsers() {
 		if u.ID == id {
 			return u, true
 		}
@@ -70,7 +76,7 @@ func vkUserByID(id int64) (vkUser, bool) {
 }
 
 func vkGroupByID(id int64) (vkGroup, bool) {
-	for _, g := range vkGroups {
+	for _, g := range vkGroups() {
 		if g.ID == id {
 			return g, true
 		}
@@ -84,7 +90,7 @@ func vkResolveUser(ref string) (vkUser, bool) {
 	if n, err := strconv.ParseInt(strings.TrimPrefix(ref, "id"), 10, 64); err == nil {
 		return vkUserByID(n)
 	}
-	for _, u := range vkUsers {
+	for _, u := range vkUsers() {
 		if strings.EqualFold(u.Screen, ref) {
 			return u, true
 		}
@@ -93,7 +99,7 @@ func vkResolveUser(ref string) (vkUser, bool) {
 }
 
 func vkAccountByLogin(login string) (vkAccount, bool) {
-	for _, a := range vkAccounts {
+	for _, a := range vkAccounts() {
 		if strings.EqualFold(a.Login, strings.TrimSpace(login)) {
 			return a, true
 		}

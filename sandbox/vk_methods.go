@@ -76,7 +76,7 @@ func (c *vkCall) vkOwner() (int64, *vkError) {
 		if u, ok := vkResolveUser(d); ok {
 			return u.ID, nil
 		}
-		for _, g := range vkGroups {
+		for _, g := range vkGroups() {
 			if g.Screen == d {
 				return -g.ID, nil
 			}

@@ -26,23 +26,27 @@ type vkScopeBit struct {
 	bit  int64
 }
 
-var vkUserScopes = []vkScopeBit{
-	{"notify", 1}, {"friends", 2}, {"photos", 4}, {"audio", 8}, {"video", 16},
-	{"stories", 64}, {"pages", 128}, {"menu", 256}, {"status", 1024}, {"notes", 2048},
-	{"messages", 4096}, {"wall", 8192}, {"ads", 32768}, {"offline", 65536},
-	{"docs", 131072}, {"groups", 262144}, {"notifications", 524288}, {"stats", 1048576},
-	{"email", 4194304}, {"market", 134217728}, {"phone_number", 268435456},
+func vkUserScopes() []vkScopeBit {
+	return []vkScopeBit{
+		{"notify", 1}, {"friends", 2}, {"photos", 4}, {"audio", 8}, {"video", 16},
+		{"stories", 64}, {"pages", 128}, {"menu", 256}, {"status", 1024}, {"notes", 2048},
+		{"messages", 4096}, {"wall", 8192}, {"ads", 32768}, {"offline", 65536},
+		{"docs", 131072}, {"groups", 262144}, {"notifications", 524288}, {"stats", 1048576},
+		{"email", 4194304}, {"market", 134217728}, {"phone_number", 268435456},
+	}
 }
 
-var vkCommunityScopes = []vkScopeBit{
-	{"stories", 1}, {"photos", 4}, {"app_widget", 64}, {"messages", 4096},
-	{"docs", 131072}, {"manage", 262144},
+func vkCommunityScopes() []vkScopeBit {
+	return []vkScopeBit{
+		{"stories", 1}, {"photos", 4}, {"app_widget", 64}, {"messages", 4096},
+		{"docs", 131072}, {"manage", 262144},
+	}
 }
 
 func vkAllScopes(community bool) []string {
-	bits := vkUserScopes
+	bits := vkUserScopes()
 	if community {
-		bits = vkCommunityScopes
+		bits = vkCommunityScopes()
 	}
 	out := make([]string, len(bits))
 	for i, b := range bits {
@@ -57,9 +61,9 @@ func vkParseScope(s string, community bool) []string {
 	s = strings.TrimSpace(s)
 	out := []string{}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		bits := vkUserScopes
+		bits := vkUserScopes()
 		if community {
-			bits = vkCommunityScopes
+			bits = vkCommunityScopes()
 		}
 		for _, b := range bits {
 			if n&b.bit != 0 {
@@ -256,7 +260,7 @@ func (p *vkPlatform) writeUserToken(w http.ResponseWriter, uid int64, scope []st
 	tok, exp := p.mintUser(uid, scope)
 	out := map[string]any{"access_token": tok, "expires_in": exp, "user_id": uid}
 	if vkHas(scope, "email") {
-		for _, a := range vkAccounts {
+		for _, a := range vkAccounts() {
 			if a.UserID == uid {
 				out["email"] = a.Login
 			}

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 )
@@ -11,7 +10,7 @@ import (
 // vk_execute.go): `return CALL;` or `return [CALL, ...];`, where CALL is
 // API.ns.method(OBJECT) and OBJECT a literal with quoted or bare keys.
 
-var errVKScript = errors.New("unable to compile code")
+const errVKScript sandboxError = "unable to compile code"
 
 // vkScanner is a cursor over VKScript source.
 type vkScanner struct {

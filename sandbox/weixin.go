@@ -43,10 +43,10 @@ const (
 	wxScopeLogin    = "snsapi_login"
 )
 
-var wxAllScopes = []string{wxScopeBase, wxScopeUserinfo, wxScopeLogin}
+func wxAllScopes() []string { return []string{wxScopeBase, wxScopeUserinfo, wxScopeLogin} }
 
-// wxBeijing is the zone in which WeChat's daily quotas reset.
-var wxBeijing = time.FixedZone("CST", 8*3600)
+// wxBeijing() is the zone in which WeChat's daily quotas reset.
+func wxBeijing() *time.Location { return time.FixedZone("CST", 8*3600) }
 
 type weixinPlatform struct {
 	env   *env
@@ -93,7 +93,7 @@ func (p *weixinPlatform) issue(o TokenOptions) (Credentials, error) {
 	g := p.grant(u, o.Scope, ttl)
 	scope := o.Scope
 	if scope == nil {
-		scope = wxAllScopes
+		scope = wxAllScopes()
 	}
 	return Credentials{
 		AccessToken:  g.Token,
@@ -171,7 +171,7 @@ func (p *weixinPlatform) overQuota(path string) bool {
 	if p.quota <= 0 {
 		return false
 	}
-	key := p.env.now().In(wxBeijing).Format("2006-01-02") + " " + path
+	key := p.env.now().In(wxBeijing()).Format("2006-01-02") + " " + path
 	p.calls[key]++
 	return p.calls[key] > p.quota
 }
@@ -210,7 +210,7 @@ func wxError(w http.ResponseWriter, code int, msg string) {
 }
 
 func wxKnownScope(s string) bool {
-	for _, k := range wxAllScopes {
+	for _, k := range wxAllScopes() {
 		if s == k {
 			return true
 		}

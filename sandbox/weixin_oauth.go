@@ -253,7 +253,7 @@ func wxCheckApp(w http.ResponseWriter, q url.Values) bool {
 
 func wxScopeString(scope []string) string {
 	if scope == nil {
-		return strings.Join(wxAllScopes, ",")
+		return strings.Join(wxAllScopes(), ",")
 	}
 	return strings.Join(scope, ",")
 }
