@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
@@ -20,12 +19,6 @@ import (
 // a loopback address receives the platform's redirect, the state is
 // checked, and the code exchanged for a token.
 
-// loginOutcome is how a login ended.
-type loginOutcome struct {
-	saved *auth.Saved
-	err   error
-}
-
 // checkRedirectURI validates -redirect-uri: an http URL on a loopback host,
 // where snskit can listen.
 func checkRedirectURI(raw string) error {
@@ -39,36 +32,6 @@ func checkRedirectURI(raw string) error {
 		return fmt.Errorf("-redirect-uri %q: the host must be loopback (127.0.0.1, ::1 or localhost): snskit listens there for the redirect", raw)
 	}
 	return nil
-}
-
-// callbackListener listens on the loopback address of the redirect URL and
-// returns it with the redirect URL and the path to serve. -redirect-uri has
-// been checked by checkRedirectURI.
-func (f *loginFlags) callbackListener() (net.Listener, string, string, error) {
-	if f.redirectURI == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, "", "", fmt.Errorf("cannot listen on a loopback port for the redirect: %w", err)
-		}
-		return ln, "http://" + ln.Addr().String() + "/callback", "/callback", nil
-	}
-	u, err := url.Parse(f.redirectURI)
-	if err != nil {
-		return nil, "", "", err
-	}
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(u.Hostname(), port))
-	if err != nil {
-		return nil, "", "", fmt.Errorf("cannot listen on %s for the redirect (is another login running?): %w", u.Host, err)
-	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	return ln, f.redirectURI, path, nil
 }
 
 // isLoopback reports whether host names this machine's loopback interface.
@@ -135,37 +98,24 @@ func redirectError(name string, q url.Values) error {
 }
 
 // viaBrowser runs a login approved in a browser: it listens for the
-// redirect on a loopback address, prints the authorize URL (and opens a
-// browser, or with -sandbox follows the URL itself), and waits for the
-// redirect, which the flow's handler turns into a credential.
+// redirect on a loopback address (auth.Loopback), prints the authorize URL
+// (and opens a browser, or with -sandbox follows the URL itself), and waits
+// for the redirect, which the flow's handler turns into a credential. The
+// first redirect ends the login, whatever its outcome.
 func (lr *loginRun) viaBrowser(ctx context.Context, flow browserFlow) (*auth.Saved, int) {
-	ln, redirect, path, err := lr.f.callbackListener()
+	lb, err := auth.NewLoopback(lr.f.redirectURI)
 	if err != nil {
 		fmt.Fprintf(lr.errw, "snskit: %s login: %v\n", lr.name, err)
 		return nil, exitTransport
 	}
+	defer lb.Close()
+	redirect := lb.RedirectURL()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	authURL, handle, err := flow(ctx, redirect)
 	if err != nil {
-		ln.Close()
 		return lr.fail(err)
 	}
-	results := make(chan loginOutcome, 1)
-	deliver := func(o loginOutcome) {
-		select {
-		case results <- o:
-		default: // the login has already ended
-		}
-	}
-	cb := &callback{name: lr.name, path: path, handle: handle, deliver: deliver}
-	srv := &http.Server{Handler: cb, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }() // ends with Shutdown
-	defer func() {
-		sctx, scancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer scancel()
-		_ = srv.Shutdown(sctx)
-	}()
 
 	fmt.Fprintf(lr.errw, "snskit: open this URL in your browser to log in to %s:\n\n  %s\n\n", lr.name, authURL)
 	fmt.Fprintf(lr.errw, "snskit: waiting for the redirect to %s", redirect)
@@ -173,6 +123,7 @@ func (lr *loginRun) viaBrowser(ctx context.Context, flow browserFlow) (*auth.Sav
 		fmt.Fprintf(lr.errw, " (for %s; Ctrl-C to give up)", lr.f.timeout)
 	}
 	fmt.Fprintln(lr.errw)
+	followErr := make(chan error, 1)
 	var follow sync.WaitGroup
 	defer follow.Wait()
 	switch {
@@ -181,8 +132,8 @@ func (lr *loginRun) viaBrowser(ctx context.Context, flow browserFlow) (*auth.Sav
 		follow.Add(1)
 		go func() {
 			defer follow.Done()
-			if err := followAuthorize(ctx, authURL, ln.Addr()); err != nil {
-				deliver(loginOutcome{err: err})
+			if err := followAuthorize(ctx, authURL, lb.Addr()); err != nil {
+				followErr <- err
 			}
 		}()
 	case !lr.f.noBrowser && lr.con.browse != nil:
@@ -191,64 +142,32 @@ func (lr *loginRun) viaBrowser(ctx context.Context, flow browserFlow) (*auth.Sav
 		}
 	}
 
+	var saved *auth.Saved
+	received := make(chan error, 1)
+	go func() {
+		received <- lb.Receive(ctx, func(q url.Values) error {
+			s, err := handle(q)
+			saved = s
+			return err
+		})
+	}()
 	select {
-	case o := <-results:
-		if o.err != nil {
-			return lr.fail(o.err)
-		}
-		return o.saved, exitOK
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			fmt.Fprintf(lr.errw, "snskit: %s login: no redirect came back to %s within %s; open the URL above in a browser, or raise -timeout\n", lr.name, redirect, lr.f.timeout)
-		} else {
-			fmt.Fprintf(lr.errw, "snskit: %s login: interrupted\n", lr.name)
-		}
+	case err = <-received:
+	case err = <-followErr:
+		cancel()
+		<-received
+	}
+	switch {
+	case err == nil:
+		return saved, exitOK
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+		fmt.Fprintf(lr.errw, "snskit: %s login: no redirect came back to %s within %s; open the URL above in a browser, or raise -timeout\n", lr.name, redirect, lr.f.timeout)
+		return nil, exitTransport
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(lr.errw, "snskit: %s login: interrupted\n", lr.name)
 		return nil, exitTransport
 	}
-}
-
-// callback serves the redirect of the authorize page: its handler checks
-// it and obtains the credential; the browser gets a short page. The first
-// redirect ends the login, whatever its outcome.
-type callback struct {
-	name    string
-	path    string // the redirect URL's path; others are not found
-	handle  func(url.Values) (*auth.Saved, error)
-	deliver func(loginOutcome)
-
-	mu   sync.Mutex
-	done bool
-}
-
-func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != c.path || r.Method != http.MethodGet {
-		http.NotFound(w, r) // such as the browser's /favicon.ico
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.done {
-		writePage(w, http.StatusGone, "This login is over", "snskit has already received a redirect for this login. Run snskit login again.")
-		return
-	}
-	c.done = true
-	s, err := c.handle(r.URL.Query())
-	if err != nil {
-		writePage(w, http.StatusBadRequest, "Login failed", strings.TrimPrefix(err.Error(), "snskit: ")+"\n\nsnskit stopped this login; run snskit login again.")
-	} else {
-		writePage(w, http.StatusOK, "Logged in", "snskit is logged in to "+c.name+". You can close this tab.")
-	}
-	c.deliver(loginOutcome{saved: s, err: err})
-}
-
-// writePage answers the browser with a small HTML page.
-func writePage(w http.ResponseWriter, status int, title, msg string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>snskit: %s</title></head>\n<body><h1>%s</h1><p>%s</p></body></html>\n",
-		html.EscapeString(title), html.EscapeString(title), strings.ReplaceAll(html.EscapeString(msg), "\n", "<br>"))
+	return lr.fail(err)
 }
 
 // followAuthorize plays the browser against a sandbox: it gets the

@@ -30,7 +30,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -74,15 +73,10 @@ func run(ctx context.Context, w io.Writer) error {
 // tour logs in to each platform of s and calls it.
 func tour(ctx context.Context, w io.Writer, s *sandbox.Server, clock *sandbox.Clock) error {
 	start := time.Now()
-	cb, err := listenCallback()
-	if err != nil {
-		return err
-	}
-	defer cb.Close()
 	fmt.Fprintf(w, "snskit quickstart: the sandbox emulates every platform at %s (offline, no account)\n",
 		strings.TrimSuffix(s.URL(sandbox.VK), "/"+sandbox.VK))
-	fmt.Fprintf(w, "this program plays the user's browser; logins come back to %s\n", cb.url)
-	q := &quickstart{w: w, s: s, clock: clock, cb: cb}
+	fmt.Fprintf(w, "this program plays the user's browser; each login comes back to its own loopback listener (auth.Loopback)\n")
+	q := &quickstart{w: w, s: s, clock: clock}
 	for _, step := range []func(context.Context) error{q.vk, q.renren, q.weixin, q.qq, q.kaixin} {
 		if err := step(ctx); err != nil {
 			return err
@@ -98,7 +92,6 @@ type quickstart struct {
 	w     io.Writer
 	s     *sandbox.Server
 	clock *sandbox.Clock
-	cb    *callback
 }
 
 // login runs a platform's OAuth 2.0 authorization-code login and returns
@@ -110,7 +103,14 @@ func (q *quickstart) login(ctx context.Context, p snskit.Platform, name string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	login, err := api.Login(q.cb.url, scopes...)
+	// The program's own redirect address, as a command-line or desktop
+	// application has: a listener on a free loopback port.
+	lb, err := auth.NewLoopback("")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer lb.Close()
+	login, err := api.Login(lb.RedirectURL(), scopes...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,16 +120,27 @@ func (q *quickstart) login(ctx context.Context, p snskit.Platform, name string, 
 		return nil, nil, err
 	}
 	fmt.Fprintf(q.w, "  %-14s %s\n", "authorize", shorten(u, 76))
-	back, err := q.cb.browse(ctx, u)
-	if err != nil {
-		return nil, nil, err
+	var tok *oauth2.Token
+	received := make(chan error, 1)
+	go func() {
+		received <- lb.Receive(ctx, func(back url.Values) error {
+			if err := auth.CheckState(state, back.Get("state")); err != nil {
+				return err
+			}
+			t, err := login.Exchange(ctx, back.Get("code"))
+			tok = t
+			return err
+		})
+	}()
+	berr := playBrowser(ctx, u)
+	if berr != nil {
+		lb.Close() // ends Receive if the redirect never came
 	}
-	if err := auth.CheckState(state, back.Get("state")); err != nil {
-		return nil, nil, err
+	if err := <-received; err != nil && !errors.Is(err, auth.ErrLoopbackClosed) {
+		return nil, nil, err // the login's own error says more than the page's status
 	}
-	tok, err := login.Exchange(ctx, back.Get("code"))
-	if err != nil {
-		return nil, nil, err
+	if berr != nil {
+		return nil, nil, berr
 	}
 	fmt.Fprintf(q.w, "  %-14s code and state received at /callback, state checked, code exchanged\n", "redirect")
 	fmt.Fprintf(q.w, "  %-14s %s, %s\n", "token", auth.Mask(tok.AccessToken), lifetime(tok, q.clock.Now()))
@@ -285,62 +296,26 @@ func (q *quickstart) kaixin(ctx context.Context) error {
 	return nil
 }
 
-// callback is the program's own redirect address, as a command-line or
-// desktop application has: a listener on a loopback port that receives the
-// query of the platform's redirect.
-type callback struct {
-	url string
-	got chan url.Values
-	srv *http.Server
-}
-
-func listenCallback() (*callback, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("listening on a loopback port for the redirect: %w", err)
-	}
-	c := &callback{url: "http://" + ln.Addr().String() + "/callback", got: make(chan url.Values, 1)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case c.got <- r.URL.Query():
-			fmt.Fprintln(w, "Logged in. You can close this page.")
-		default:
-			http.Error(w, "no login is waiting for this redirect", http.StatusConflict)
-		}
-	})
-	c.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = c.srv.Serve(ln) }()
-	return c, nil
-}
-
-// browse plays the user's browser: it opens the authorize URL, which the
-// sandbox approves at once, follows the redirect to the listener, and
-// returns the query the listener received.
-func (c *callback) browse(ctx context.Context, authorizeURL string) (url.Values, error) {
-	select {
-	case <-c.got: // forget a redirect that no login asked for
-	default:
-	}
+// playBrowser does what the user's browser does: it opens the authorize
+// URL, which the sandbox approves at once, and follows the redirect to the
+// login's loopback listener, which has handled it by the time the page
+// comes back.
+func playBrowser(ctx context.Context, authorizeURL string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authorizeURL, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	resp, err := http.DefaultClient.Do(req) // follows the 302 to /callback
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	select {
-	case q := <-c.got:
-		return q, nil
-	default:
-		return nil, fmt.Errorf("the authorize page answered %s and did not redirect to %s", resp.Status, c.url)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the login did not complete: the redirect page answered %s", resp.Status)
 	}
+	return nil
 }
-
-func (c *callback) Close() { _ = c.srv.Close() }
 
 // shorten cuts a long URL for display.
 func shorten(u string, n int) string {
