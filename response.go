@@ -96,6 +96,9 @@ func ParseJSON(r *Response) (gjson.Result, error) {
 	}
 	if s[0] != '{' && s[0] != '[' {
 		if inner, ok := UnwrapJSONP(s); ok {
+			if inner == "" {
+				return gjson.Result{}, r.replyError("empty JSONP reply where JSON was expected")
+			}
 			s = inner
 		}
 	}
@@ -119,6 +122,9 @@ func UnwrapJSONP(s string) (string, bool) {
 	open := strings.IndexByte(s, '(')
 	if open <= 0 {
 		return s, false
+	}
+	if c := s[0]; !(c == '_' || c == '$' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+		return s, false // a callback name starts like a JavaScript identifier
 	}
 	for _, c := range s[:open] {
 		if !(c == '_' || c == '$' || c == '.' || c == ' ' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
