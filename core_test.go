@@ -124,6 +124,19 @@ func TestChainValuesAreImmutable(t *testing.T) {
 	assert.Equal(t, "user.b.y", mb.Name())
 	assert.Equal(t, "user", user.Name())
 
+	// Extending a deep namespace twice must not let the two share storage
+	// (the append-aliasing bug).
+	deep := api.NS("a").NS("b").NS("c")
+	one, two := deep.M("get"), deep.NS("d").M("list")
+	three := deep.M("set")
+	assert.Equal(t, "a.b.c.get", one.Name())
+	assert.Equal(t, "a.b.c.d.list", two.Name())
+	assert.Equal(t, "a.b.c.set", three.Name())
+	_, err := one.Do(nil)
+	require.NoError(t, err)
+	assert.Equal(t, "/api/a/b/c/get", (*hits)[0].path)
+	*hits = (*hits)[:0]
+
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Add(1)

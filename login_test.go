@@ -196,3 +196,29 @@ func TestLoginThroughXOAuth2UsesClientSettings(t *testing.T) {
 	assert.ErrorContains(t, err, "no code")
 	assert.NotContains(t, logs.String(), "app-secret-123456")
 }
+
+func TestExpiredTokenIsRetriedExactlyOnce(t *testing.T) {
+	// A platform that keeps answering "expired" gets one refresh and one
+	// resend, not a loop.
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = io.WriteString(w, `{"fail":42001,"msg":"access_token expired"}`)
+	}))
+	defer srv.Close()
+	var refreshes atomic.Int32
+	n := 0
+	live := auth.NewLive(&oauth2.Token{AccessToken: "t0", RefreshToken: "rt"},
+		func(context.Context, *oauth2.Token) (*oauth2.Token, error) {
+			refreshes.Add(1)
+			n++
+			return &oauth2.Token{AccessToken: "t" + string(rune('0'+n))}, nil
+		})
+	api, _ := snskit.New(fake{}, snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.TokenSource(live)))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := api.Method("x.get").DoContext(ctx, nil)
+	assert.ErrorIs(t, err, snskit.ErrTokenExpired)
+	assert.Equal(t, int32(2), hits.Load(), "the call and one resend")
+	assert.Equal(t, int32(1), refreshes.Load())
+}

@@ -42,8 +42,13 @@ func WithRetry(max int, base time.Duration) Option {
 }
 
 // retryable reports whether a failed try may be resent.
+//
+// A *PartialError is never resent: the platform acted on the other
+// sub-requests (a VK execute that posted, then hit a limit), and doing them
+// again would repeat their effects.
 func (c Call) retryable(err error, d *Draft, try int) bool {
-	return try < c.api.cfg.retries && len(d.Files) == 0 && errors.Is(err, ErrRateLimited)
+	var pe *PartialError
+	return try < c.api.cfg.retries && len(d.Files) == 0 && errors.Is(err, ErrRateLimited) && !errors.As(err, &pe)
 }
 
 // refreshExpired renews the credential's token when the platform refused
@@ -52,8 +57,9 @@ func (c Call) retryable(err error, d *Draft, try int) bool {
 // the refresh's failure. Calls with files are not resent: their readers
 // cannot be read twice.
 func (c Call) refreshExpired(ctx context.Context, err error, d *Draft) (bool, error) {
-	if d.usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) {
-		return false, err
+	var pe *PartialError
+	if d.usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) || errors.As(err, &pe) {
+		return false, err // a partial result means the platform acted: never resend
 	}
 	r, ok := d.usedBy.Refresher()
 	if !ok {

@@ -101,3 +101,20 @@ func TestRateLimiterWaitsAndHonoursContext(t *testing.T) {
 	_, err = snskit.New(platforms.VK(), snskit.WithRetry(-1, time.Second))
 	assert.Error(t, err)
 }
+
+func TestPartialErrorsAreNeverResent(t *testing.T) {
+	// A VK execute that posted and then hit the rate limit: resending it
+	// would post again.
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		_, _ = io.WriteString(w, `{"response":[{"post_id":7},false],"execute_errors":[{"method":"wall.post","error_code":6,"error_msg":"Too many requests per second"}]}`)
+	}))
+	defer srv.Close()
+	api, _ := snskit.New(platforms.VK(), snskit.WithAuth(auth.Token("token-abcdef123456")), snskit.WithBaseURL(srv.URL),
+		snskit.WithRetry(3, time.Millisecond))
+	res, err := api.Method("execute").Do(snskit.Params{"code": "return [API.wall.post({}), API.wall.post({})];"})
+	assert.ErrorIs(t, err, snskit.ErrRateLimited)
+	assert.Equal(t, int64(7), res.Get("0.post_id").Int())
+	assert.Equal(t, int32(1), n.Load(), "sent once")
+}

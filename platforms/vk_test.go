@@ -125,7 +125,7 @@ func TestVKErrorCodes(t *testing.T) {
 		{10, "Internal server error", snskit.ErrServer},
 		{14, "Captcha needed", snskit.ErrCaptcha},
 		{15, "Access denied", snskit.ErrPermission},
-		{17, "Validation required", snskit.ErrPermission},
+		{17, "Validation required: please open redirect_uri in browser", snskit.ErrPermission},
 		{29, "Rate limit reached", snskit.ErrRateLimited},
 		{100, "One of the parameters specified was missing or invalid", snskit.ErrBadParams},
 		{113, "Invalid user id", snskit.ErrBadParams},
@@ -222,4 +222,39 @@ func TestVKDryRun(t *testing.T) {
 	assert.Equal(t, "https://api.vk.ru/method/users.get", req.URL.String())
 	b, _ := io.ReadAll(req.Body)
 	assert.Equal(t, "access_token="+vkToken+"&user_ids=1&v=5.199", string(b))
+}
+
+func TestVKValidationRedirectURI(t *testing.T) {
+	s := newServer(t, fixed(`{"error":{"error_code":17,"error_msg":"Validation required: please open redirect_uri in browser","request_params":[],"redirect_uri":"https://id.vk.ru/validate?sid=1"}}`))
+	_, err := vkAPI(t, s).Method("messages.send").Do(nil)
+	var e *snskit.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "17", e.Code)
+	assert.Equal(t, "https://id.vk.ru/validate?sid=1", e.Detail.Get("redirect_uri").String())
+}
+
+func TestVKExpiredTokenIsRefreshedAndRetried(t *testing.T) {
+	// VK error 5 "access_token has expired" with a refreshable source: one
+	// refresh, one resend with the new token.
+	s := newServer(t, func(r seen) reply {
+		if r.Form.Get("access_token") == "fresh-token-000000" {
+			return reply{Body: `{"response":[{"id":1}]}`}
+		}
+		return reply{Body: `{"error":{"error_code":5,"error_msg":"User authorization failed: access_token has expired.","request_params":[]}}`}
+	})
+	refreshes := 0
+	live := auth.NewLive(&oauth2.Token{AccessToken: "stale-token-000000", RefreshToken: "rt"},
+		func(context.Context, *oauth2.Token) (*oauth2.Token, error) {
+			refreshes++
+			return &oauth2.Token{AccessToken: "fresh-token-000000"}, nil
+		})
+	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.TokenSource(live)))
+	res, err := api.Method("users.get").Do(nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), res.Get("0.id").Int())
+	assert.Equal(t, 1, refreshes)
+	rs := s.requests()
+	require.Len(t, rs, 2)
+	assert.Equal(t, "stale-token-000000", rs[0].Form.Get("access_token"))
+	assert.Equal(t, "fresh-token-000000", rs[1].Form.Get("access_token"))
 }
