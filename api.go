@@ -56,6 +56,38 @@ func New(platform Platform, opts ...Option) (*API, error) {
 	return &API{platform: platform, cfg: cfg}, nil
 }
 
+// String describes the client with its secrets masked, so that %v, %+v
+// and %#v of an API (or of a struct holding one) print no secret.
+func (a *API) String() string {
+	if a == nil {
+		return "snskit.API(nil)"
+	}
+	var b strings.Builder
+	b.WriteString("snskit.API{platform: ")
+	b.WriteString(a.platform.Name())
+	if a.cfg.appID != "" {
+		b.WriteString(", app: ")
+		b.WriteString(a.cfg.appID)
+	}
+	if a.cfg.appSecret != "" {
+		b.WriteString(", secret: ")
+		b.WriteString(auth.Mask(a.cfg.appSecret))
+	}
+	if a.cfg.baseURL != nil {
+		b.WriteString(", base: ")
+		b.WriteString(a.cfg.baseURL.String())
+	}
+	if a.cfg.auth != nil {
+		b.WriteString(", auth: ")
+		b.WriteString(a.cfg.auth.Kind())
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// GoString is String, for %#v.
+func (a *API) GoString() string { return a.String() }
+
 // Platform returns the client's platform.
 func (a *API) Platform() Platform { return a.platform }
 

@@ -83,7 +83,7 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 	ctx = contextOrBackground(ctx)
 	refreshed := false
 	for try := 0; ; try++ {
-		d, req, err := c.build(ctx, params)
+		d, req, err := c.build(ctx, params, false)
 		if err != nil {
 			return nil, err
 		}
@@ -118,17 +118,19 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 }
 
 // Request builds the exact HTTP request the call would send, signed, without
-// sending it (a dry run). The request carries secrets: mask them with
+// sending it or anything else (a dry run): a call that would need a side
+// request first (QQ's openid lookup) is refused with a *CallError that says
+// what to pass instead. The request carries secrets: mask them with
 // RedactURL before showing it. A multipart body streams from the files'
 // readers when read.
 func (c Call) Request(ctx context.Context, params Params) (*http.Request, error) {
-	_, req, err := c.build(contextOrBackground(ctx), params)
+	_, req, err := c.build(contextOrBackground(ctx), params, true)
 	return req, err
 }
 
 // build validates the call, lets the platform prepare it, and assembles the
 // HTTP request. Nothing is sent.
-func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, error) {
+func (c Call) build(ctx context.Context, params Params, dryRun bool) (*Draft, *http.Request, error) {
 	if c.api == nil {
 		return nil, nil, &CallError{Method: c.name, Reason: "call on a nil API; build one with snskit.New"}
 	}
@@ -168,6 +170,7 @@ func (c Call) build(ctx context.Context, params Params) (*Draft, *http.Request, 
 		AppID:     c.api.cfg.appID,
 		AppSecret: c.api.cfg.appSecret,
 		Version:   c.api.cfg.version,
+		DryRun:    dryRun,
 		api:       c.api,
 	}
 	d.secrets = d.secretsBuf[:0]

@@ -706,3 +706,47 @@ func TestRedactHeader(t *testing.T) {
 	assert.True(t, snskit.IsSecretParam("Access_Token"))
 	assert.False(t, snskit.IsSecretParam("user_ids"))
 }
+
+// fetcher is the fake platform with a side request in Prepare.
+type fetcher struct{ fake }
+
+func (fetcher) Prepare(ctx context.Context, d *snskit.Draft) error {
+	if err := (fake{}).Prepare(ctx, d); err != nil {
+		return err
+	}
+	u, _ := d.Endpoint("https://api.example.com/lookup?token=" + secretToken)
+	req, _ := http.NewRequest(http.MethodGet, u.String(), nil)
+	_, err := d.Fetch(ctx, req)
+	return err
+}
+
+func TestDryRunRefusesSideRequests(t *testing.T) {
+	srv, hits := fakeServer(t, `{"ok":1}`)
+	api, err := snskit.New(fetcher{}, snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token(secretToken)))
+	require.NoError(t, err)
+	_, err = api.Method("x.get").Request(context.Background(), nil)
+	var ce *snskit.CallError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), "a dry run sends nothing")
+	assert.NotContains(t, err.Error(), secretToken)
+	assert.Empty(t, *hits)
+
+	_, err = api.Method("x.get").Do(nil)
+	require.NoError(t, err)
+	assert.Len(t, *hits, 2, "a real call makes its side request, then the call")
+}
+
+func TestAPIPrintsNoSecret(t *testing.T) {
+	api, err := snskit.New(fake{}, snskit.WithApp("app-1", "APPSECRET-0123456789"), snskit.WithAuth(auth.Token(secretToken)),
+		snskit.WithBaseURL("http://127.0.0.1:9/x"))
+	require.NoError(t, err)
+	holder := struct{ API *snskit.API }{api}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{api, holder} {
+			out := sprintf(format, v)
+			assert.NotContains(t, out, "APPSECRET-0123456789", format)
+			assert.NotContains(t, out, secretToken, format)
+		}
+	}
+	assert.Equal(t, "snskit.API{platform: fake, app: app-1, secret: ****6789, base: http://127.0.0.1:9/x, auth: oauth2 token}", api.String())
+}

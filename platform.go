@@ -71,6 +71,9 @@ type Draft struct {
 	AppID, AppSecret string
 	// Version is the API version configured for the client, or empty.
 	Version string
+	// DryRun is true when the request is built to be shown, not sent
+	// (Call.Request): Fetch refuses to send side requests then.
+	DryRun bool
 
 	api        *API
 	secrets    []string
@@ -120,7 +123,13 @@ func (d *Draft) Secret(values ...string) {
 // Fetch sends a side request that Prepare needs (QQ's openid lookup) with
 // the client's HTTP client, user agent and body limit, and returns its reply
 // unparsed. req's URL should come from Endpoint.
+//
+// In a dry run Fetch sends nothing and returns a *CallError: a dry run
+// must not reach the network.
 func (d *Draft) Fetch(ctx context.Context, req *http.Request) (*Response, error) {
+	if d.DryRun {
+		return nil, d.Err("a dry run sends nothing, and this call needs a side request first (%s); give what it looks up as a parameter", RedactURL(req.URL, d.secrets))
+	}
 	req = req.WithContext(ctx)
 	return d.api.send(req, d.Platform, d.Method, d.secrets)
 }

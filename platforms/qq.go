@@ -40,8 +40,8 @@ const qqMaxOpenIDs = 1024
 //     (auth.Token(t).WithOpenID(id) or the token's "openid" field), else it
 //     is looked up once per access token through
 //     GET https://graph.qq.com/oauth2.0/me and cached in the QQ value (so
-//     keep one QQ value per app). A dry run (Call.Request) without a known
-//     openid sends that lookup.
+//     keep one QQ value per app). A dry run (Call.Request) sends nothing: without
+//     a known openid it is refused with a *snskit.CallError saying to pass one.
 //   - Uploads are multipart: photo.upload_pic takes its file in "picture",
 //     t.add_pic_t in "pic".
 //   - Replies are JSON served as text/html. A ret other than 0 is a
@@ -161,6 +161,15 @@ func (q *qq) openID(ctx context.Context, d *snskit.Draft, tok string) (string, e
 		return "", err
 	}
 	key := sha256.Sum256([]byte(me.String() + "\x00" + tok))
+	if d.DryRun { // a dry run sends nothing: the cache or an error
+		q.mu.Lock()
+		id, ok := q.openIDs[key]
+		q.mu.Unlock()
+		if !ok {
+			return "", d.Err("a dry run sends nothing, and the openid of this token is not known yet: pass it with auth.Token(t).WithOpenID(id), an openid parameter, or snskit call -openid")
+		}
+		return id, nil
+	}
 	for {
 		q.mu.Lock()
 		if id, ok := q.openIDs[key]; ok {

@@ -255,7 +255,7 @@ func TestQQOpenIDCacheIsBounded(t *testing.T) {
 	lookup := func(tok string) {
 		t.Helper()
 		api := qqAPI(t, p, s, snskit.WithAuth(auth.Token(tok)))
-		_, err := api.Method("user.get_user_info").Request(context.Background(), nil)
+		_, err := api.Method("user.get_user_info").Do(nil)
 		require.NoError(t, err)
 	}
 	for i := range 1024 {
@@ -484,4 +484,31 @@ func TestQQOpenIDLookupCancelledByItsCaller(t *testing.T) {
 	assert.ErrorIs(t, <-first, context.Canceled)
 	require.NoError(t, <-second, "a waiter does not inherit another caller's cancellation")
 	assert.Equal(t, qqOpenIDOf(qqToken), s.last(t).Query.Get("openid"))
+}
+
+func TestQQDryRunSendsNothing(t *testing.T) {
+	s := qqServer(t, `{"ret":0,"msg":""}`)
+	p := platforms.QQ()
+	api := qqAPI(t, p, s, snskit.WithAuth(auth.Token("dry-run-token-0001")))
+	_, err := api.Method("user.get_user_info").Request(context.Background(), nil)
+	var ce *snskit.CallError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), "WithOpenID")
+	assert.Zero(t, len(s.requests()), "a dry run sends nothing, not even the openid lookup")
+
+	// Once a real call has looked the openid up, a dry run uses the cache.
+	_, err = api.Method("user.get_user_info").Do(nil)
+	require.NoError(t, err)
+	n := len(s.requests())
+	req, err := api.Method("user.get_user_info").Request(context.Background(), nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, req.URL.Query().Get("openid"))
+	assert.Len(t, s.requests(), n)
+
+	// A known openid needs no lookup at all.
+	withID := qqAPI(t, p, s, snskit.WithAuth(auth.Token("other-token-0002").WithOpenID("OPENID-X")))
+	req, err = withID.Method("user.get_user_info").Request(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "OPENID-X", req.URL.Query().Get("openid"))
+	assert.Len(t, s.requests(), n)
 }

@@ -174,8 +174,8 @@ const helpOutput = `
     -dry-run   prints the request instead of sending it: verb, URL, headers and
                body, with tokens, secrets and signatures masked; a multipart
                body shows each part's headers, and file parts only their size.
-               -q and -raw are ignored. (A qq call without -openid still
-               looks the openid up, which is a request.)
+               -q and -raw are ignored. Nothing at all is sent: a qq call
+               whose openid is unknown needs -openid.
   Platform errors go to stderr, as "snskit: vk users.get: error 5: message";
   with -v the platform's whole error object follows. Secrets given to snskit
   (tokens, token secret, session key, app secret) are masked in all output.
