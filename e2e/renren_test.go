@@ -79,13 +79,16 @@ func TestRenren1CallsEndToEnd(t *testing.T) {
 	s, _ := startSandbox(t)
 	app := s.App("renren1")
 	creds := s.Token("renren1")
+	// Renren wants each credential's call_ids to increase: clients that
+	// share a credential share one Renren1 value, which numbers the calls.
+	r1 := platforms.Renren1()
 	for name, opts := range map[string][]snskit.Option{
 		"access token, unsigned": {snskit.WithAuth(auth.Token(creds.AccessToken))},
 		"access token, signed":   {snskit.WithAuth(auth.Token(creds.AccessToken)), snskit.WithApp(app.ID, app.Secret)},
 		"session key, signed":    {snskit.WithAuth(auth.Session(creds.SessionKey)), snskit.WithApp(app.ID, app.Secret)},
 	} {
 		t.Run(name, func(t *testing.T) {
-			api := renrenClient(t, platforms.Renren1(), s, opts...)
+			api := renrenClient(t, r1, s, opts...)
 			me, err := api.NS("users").M("getLoggedInUser").Do(nil)
 			require.NoError(t, err)
 			assert.Equal(t, sandbox.RenrenUserID, me.Get("uid").String())

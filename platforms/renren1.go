@@ -33,7 +33,9 @@ const (
 //   - common parameters: v=1.0, format=JSON and call_id, the client clock's
 //     time in milliseconds, strictly increasing for each value Renren1
 //     returns (when the clock stands still or goes back, the last call_id
-//     plus one). A call's own v, format or call_id wins; a format other than
+//     plus one). Renren refuses a call_id that is not greater than the
+//     credential's previous one (error 103), so clients that share a token
+//     or session key should share one Renren1 value. A call's own v, format or call_id wins; a format other than
 //     JSON gives a *snskit.ReplyError, with the reply still in the Response.
 //   - credential: an OAuth 2.0 token (auth.Token) as access_token, or a
 //     legacy session key (auth.Session) as session_key with api_key, the app

@@ -61,6 +61,7 @@ type renrenPlatform struct {
 	photos     []*rrPhoto // oldest first
 	nextStatus int64
 	nextPhoto  int64
+	lastCallID map[string]int64 // Renren 1.0's last call_id per credential
 }
 
 func newRenren(e *env) *renrenPlatform {
@@ -71,6 +72,7 @@ func newRenren(e *env) *renrenPlatform {
 		statuses:   rrSeedStatuses(),
 		nextStatus: 800000100,
 		nextPhoto:  900000100,
+		lastCallID: map[string]int64{},
 	}
 }
 

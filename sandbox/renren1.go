@@ -36,6 +36,7 @@ const (
 	rr1BadParam    = 100
 	rr1BadAPIKey   = 101
 	rr1BadSession  = 102
+	rr1BadCallID   = 103
 	rr1BadSig      = 104
 	rr1Permission  = 200
 	rr1SessionDone = 450
@@ -50,6 +51,7 @@ func rr1Messages() map[int]string {
 		rr1BadParam:    "Invalid parameter",
 		rr1BadAPIKey:   "Invalid API key",
 		rr1BadSession:  "Session key invalid or no longer valid",
+		rr1BadCallID:   "call_id must be greater than the previous call_id",
 		rr1BadSig:      "Incorrect signature",
 		rr1Permission:  "Permissions error",
 		rr1SessionDone: "Session key expired",
@@ -140,8 +142,9 @@ func (p *renrenPlatform) serveRest(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, "", map[string]any{"error_code": err.Code, "error_msg": msg, "request_args": args})
 }
 
-// rest checks, in order: verb, v, format, method present, api_key, sig,
-// credential, method known, scope; then runs the method.
+// rest checks, in order: verb, v, format, method and call_id present,
+// api_key, sig, credential, call_id increasing for that credential, method
+// known, scope; then runs the method.
 func (p *renrenPlatform) rest(r *http.Request) (any, *rr1Error) {
 	f := r.Form
 	switch {
@@ -153,6 +156,10 @@ func (p *renrenPlatform) rest(r *http.Request) (any, *rr1Error) {
 		return nil, rr1Err(rr1BadParam, "format must be JSON (the sandbox does not speak XML)")
 	case f.Get("method") == "":
 		return nil, rr1Err(rr1BadParam, "method is missing")
+	}
+	callID, err := strconv.ParseInt(f.Get("call_id"), 10, 64)
+	if err != nil || callID <= 0 {
+		return nil, rr1Err(rr1BadParam, "call_id must be a positive number (the time in milliseconds)")
 	}
 	tok, sk := f.Get("access_token"), f.Get("session_key")
 	useSession := tok == "" && sk != ""
@@ -176,6 +183,9 @@ func (p *renrenPlatform) rest(r *http.Request) (any, *rr1Error) {
 	}
 	if g.Expired(p.env.now()) {
 		return nil, rr1Err(rr1SessionDone, "")
+	}
+	if !p.advanceCallID(tok+"\x00"+sk, callID) {
+		return nil, rr1Err(rr1BadCallID, "")
 	}
 	m, ok := rr1Lookup(f.Get("method"))
 	if !ok {
@@ -302,4 +312,17 @@ func (p *renrenPlatform) v1PhotosUpload(c *rr1Call) (any, *rr1Error) {
 		return nil, rr1Err(rr1Unknown, "upload failed")
 	}
 	return ph.v1(c.base), nil
+}
+
+// advanceCallID records callID as the last one of a credential and reports
+// whether it is greater than the one before, as Renren requires of
+// call_id ("must be greater than the previous call_id").
+func (p *renrenPlatform) advanceCallID(cred string, callID int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if callID <= p.lastCallID[cred] {
+		return false
+	}
+	p.lastCallID[cred] = callID
+	return true
 }

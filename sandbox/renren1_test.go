@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,8 +37,21 @@ func rr1Sign(params map[string]string, secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// rr1Call posts params to restserver.do; sign adds a valid sig.
+// rr1CallID numbers the test's calls: Renren requires each call_id of a
+// credential to be greater than the one before.
+var rr1CallID atomic.Int64
+
+// rr1Call posts params to restserver.do with a fresh call_id; sign adds a
+// valid sig.
 func rr1Call(t *testing.T, s *sandbox.Server, params map[string]string, sign bool) any {
+	t.Helper()
+	params = maps.Clone(params)
+	params["call_id"] = strconv.FormatInt(1_700_000_000_000+rr1CallID.Add(1), 10)
+	return rr1Post(t, s, params, sign)
+}
+
+// rr1Post posts params to restserver.do as they are; sign adds a valid sig.
+func rr1Post(t *testing.T, s *sandbox.Server, params map[string]string, sign bool) any {
 	t.Helper()
 	form := url.Values{}
 	for k, v := range params {
@@ -230,3 +246,29 @@ func TestRenren1PhotoUpload(t *testing.T) {
 }
 
 func rrJSONDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
+
+func TestRenren1CallIDMustIncrease(t *testing.T) {
+	s, _ := vkStart(t)
+	cred := s.Token(sandbox.Renren1)
+	call := func(callID string) int {
+		p := rr1Params("users.getLoggedInUser", cred.AccessToken)
+		if callID == "" {
+			delete(p, "call_id")
+		} else {
+			p["call_id"] = callID
+		}
+		return rr1Code(rr1Post(t, s, p, false))
+	}
+	assert.Equal(t, 100, call(""), "call_id is required")
+	assert.Equal(t, 100, call("soon"))
+	assert.Equal(t, 0, call("1700000000001"))
+	assert.Equal(t, 103, call("1700000000001"), "a repeated call_id")
+	assert.Equal(t, 103, call("1700000000000"), "a smaller call_id")
+	assert.Equal(t, 0, call("1700000000002"))
+
+	// Each credential counts on its own.
+	other := s.Token(sandbox.Renren1)
+	p := rr1Params("users.getLoggedInUser", other.AccessToken)
+	p["call_id"] = "5"
+	assert.Equal(t, 0, rr1Code(rr1Post(t, s, p, false)))
+}

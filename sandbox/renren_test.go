@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -329,7 +330,8 @@ func TestRenrenConcurrentUse(t *testing.T) {
 					continue
 				}
 				resp, err := http.PostForm(s.URL(sandbox.Renren)+"/restserver.do", url.Values{"method": {"status.set"},
-					"v": {"1.0"}, "format": {"JSON"}, "access_token": {tok.AccessToken}, "status": {"并发"}})
+					"v": {"1.0"}, "format": {"JSON"}, "access_token": {tok.AccessToken}, "status": {"并发"},
+					"call_id": {strconv.Itoa(1000 + i)}}) // increasing per token, as Renren requires
 				if assert.NoError(t, err) {
 					var m map[string]any
 					assert.NoError(t, json.NewDecoder(resp.Body).Decode(&m))

@@ -181,12 +181,28 @@ func TestSandboxCommandAddr(t *testing.T) {
 		require.NoError(t, l.Close())
 		return addr
 	}
-	addr := free()
-	out, _ := startSandbox(t, nil, "-addr", addr)
+	// A port found free can be taken by another test before the sandbox
+	// binds it: try a few.
+	serve := func(env map[string]string, args ...string) (string, string) {
+		var out, addr string
+		for range 5 {
+			addr = free()
+			if env != nil {
+				env["SNSKIT_ADDR"] = addr
+				out, _ = startSandbox(t, env)
+			} else {
+				out, _ = startSandbox(t, nil, append(args, addr)...)
+			}
+			if strings.Contains(out, "serving on http://"+addr+" ") {
+				break
+			}
+		}
+		return out, addr
+	}
+	out, addr := serve(nil, "-addr")
 	assert.Contains(t, out, "serving on http://"+addr+" ")
 
-	addr = free()
-	out, _ = startSandbox(t, map[string]string{"SNSKIT_ADDR": addr})
+	out, addr = serve(map[string]string{})
 	assert.Contains(t, out, "serving on http://"+addr+" ")
 
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
