@@ -24,6 +24,7 @@ import (
 // expiringServer answers the fake platform's {"fail"} (classed
 // ErrTokenExpired) to every token but "fresh".
 func expiringServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)

@@ -19,6 +19,7 @@ import (
 
 // vkRateLimited answers VK's error 6 to the first fails requests.
 func vkRateLimited(t *testing.T, fails int32) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) <= fails {

@@ -61,6 +61,9 @@ func (renren) Prepare(ctx context.Context, d *snskit.Draft) error {
 	}
 	d.URL = u
 	if d.PathContains("upload") {
+		if len(d.Files) == 0 {
+			return d.Err("uploads take their file in the \"file\" parameter: pass snskit.Upload(name, reader)")
+		}
 		if err := d.CheckFileFields("file"); err != nil {
 			return err
 		}

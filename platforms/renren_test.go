@@ -37,7 +37,6 @@ func TestRenrenPathAndVerb(t *testing.T) {
 		{"user.login.get", "", "/renren/v2/user/login/get", http.MethodGet},
 		{"status.put", "", "/renren/v2/status/put", http.MethodPost},
 		{"share.url.put", "", "/renren/v2/share/url/put", http.MethodPost},
-		{"photo.upload", "", "/renren/v2/photo/upload", http.MethodPost},
 		{"user.get", http.MethodPost, "/renren/v2/user/get", http.MethodPost},
 		{"status.put", http.MethodGet, "/renren/v2/status/put", http.MethodGet},
 	}
@@ -331,4 +330,14 @@ func TestRenrenDefaultHost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, platforms.RenrenAPIURL+"user/friend/list", req.URL.String())
 	assert.Equal(t, "https://graph.renren.com", platforms.RenrenGraphURL)
+}
+
+func TestRenrenUploadWithoutFileIsRefused(t *testing.T) {
+	s := newServer(t, fixed(`{"response":{}}`))
+	api := newAPI(t, platforms.Renren(), s, "/renren", snskit.WithAuth(auth.Token("renren-token-123456")))
+	_, err := api.NS("photo").M("upload").Do(snskit.Params{"description": "no file"})
+	var ce *snskit.CallError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), `"file" parameter`)
+	assert.Empty(t, s.requests())
 }

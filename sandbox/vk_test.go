@@ -62,6 +62,7 @@ func vkAPI(t *testing.T, s *sandbox.Server, token, method string, params url.Val
 // vkCaller returns an API caller that moves the clock 400ms before each call,
 // so that a test making many calls stays under VK's 3 calls per second.
 func vkCaller(t *testing.T, s *sandbox.Server, clk *sandbox.Clock) func(token, method string, params url.Values) map[string]any {
+	t.Helper()
 	return func(token, method string, params url.Values) map[string]any {
 		t.Helper()
 		clk.Advance(400 * time.Millisecond)
