@@ -20,6 +20,7 @@ package snskit
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -219,3 +220,7 @@ func contextOrBackground(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// Format prints String whatever the verb: %d or %x of an API would
+// otherwise print its fields, the app secret among them.
+func (a *API) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }

@@ -99,7 +99,7 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 		if err == nil {
 			return r, nil
 		}
-		err = c.finishError(err, d)
+		err = c.finishError(err, d, r)
 		if !refreshed {
 			var again bool
 			if again, err = c.refreshExpired(ctx, err, d); again {
@@ -246,7 +246,7 @@ func mergeQuery(q, v url.Values) string {
 
 // finishError fills in the call's names on platform errors and masks the
 // call's secrets in their messages.
-func (c Call) finishError(err error, d *Draft) error {
+func (c Call) finishError(err error, d *Draft, r *Response) error {
 	fix := func(e *Error) {
 		if e.Platform == "" {
 			e.Platform = d.Platform
@@ -279,7 +279,9 @@ func (c Call) finishError(err error, d *Draft) error {
 	}
 	var re *ReplyError
 	if errors.As(err, &re) {
-		re.Snippet = Redact(re.Snippet, d.secrets)
+		if re.Snippet != "" {
+			re.Snippet = snippet(Redact(r.Body, d.secrets), 120) // redact, then cut
+		}
 	}
 	return err
 }

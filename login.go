@@ -291,12 +291,13 @@ func (a *API) token(access, refresh, typ, expiresIn string, fields map[string]an
 // into a *Error of the platform, classified by classify (given the OAuth
 // error code, such as "invalid_grant"), with secrets masked. Other errors
 // are returned as they are.
-func (l *Login) TokenError(step string, err error, classify func(code string) Class) error {
+func (l *Login) TokenError(step string, err error, classify func(code string) Class, secrets ...string) error {
+	secrets = append(secrets, l.api.cfg.appSecret)
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		var ue *url.Error
 		if errors.As(err, &ue) {
-			return &TransportError{Platform: l.api.platform.Name(), Method: step, Err: scrubError(err, []string{l.api.cfg.appSecret})}
+			return &TransportError{Platform: l.api.platform.Name(), Method: step, Err: scrubError(err, secrets)}
 		}
 		return err
 	}
@@ -313,7 +314,7 @@ func (l *Login) TokenError(step string, err error, classify func(code string) Cl
 	if classify != nil {
 		e.Class = classify(e.Code)
 	}
-	e.Message = Redact(e.Message, []string{l.api.cfg.appSecret})
+	e.Message = Redact(e.Message, secrets)
 	return e
 }
 

@@ -37,7 +37,7 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		client:    &http.Client{},
+		client:    guardRedirects(&http.Client{}),
 		userAgent: "snskit/" + Version + " (+https://github.com/snskit/snskit)",
 		maxBody:   DefaultMaxBodySize,
 		now:       time.Now,
@@ -66,9 +66,31 @@ func WithHTTPClient(c *http.Client) Option {
 			return errors.New("snskit: WithHTTPClient(nil); leave the option out to use the default client")
 		}
 		cp := *c
+		guardRedirects(&cp)
 		cfg.client = &cp
 		return nil
 	}
+}
+
+// guardRedirects makes c refuse redirects that change the host or leave
+// https: a 307 or 308 would re-send a body that carries tokens, secrets or
+// a password to wherever the Location points.
+func guardRedirects(c *http.Client) *http.Client {
+	next := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		prev := via[len(via)-1].URL
+		if req.URL.Host != prev.Host || prev.Scheme == "https" && req.URL.Scheme != "https" {
+			return fmt.Errorf("refusing a redirect from %s to another host or to plain http", prev.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return c
 }
 
 // WithBaseURL routes every host of the platform (API, OAuth, upload) to one

@@ -168,8 +168,14 @@ func encodeValue(v any, style Style, top bool) (string, error) {
 		}
 		return strings.Join(parts, ","), nil
 	case json.Marshaler:
+		if isNilPointer(v) {
+			return "", fmt.Errorf("nil %T; leave the parameter out instead", v)
+		}
 		return marshalJSON(v)
 	case fmt.Stringer:
+		if isNilPointer(v) {
+			return "", fmt.Errorf("nil %T; leave the parameter out instead", v)
+		}
 		return x.String(), nil
 	case File, *File:
 		return "", fmt.Errorf("a File can only be a parameter of its own, not inside a list")
@@ -239,6 +245,12 @@ func scalarType(t reflect.Type) bool {
 		return true
 	}
 	return t == reflect.TypeFor[time.Time]()
+}
+
+// isNilPointer reports whether v is a nil pointer in a non-nil interface.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 func marshalJSON(v any) (string, error) {

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"golang.org/x/oauth2"
 )
@@ -138,10 +139,13 @@ func Session(key string) *SessionKey { return &SessionKey{Key: key} }
 func (s *SessionKey) Kind() string { return "session key" }
 
 // String masks the key.
-func (s *SessionKey) String() string { return "auth.SessionKey{" + Mask(s.Key) + "}" }
+func (s SessionKey) String() string { return "auth.SessionKey{" + Mask(s.Key) + "}" }
 
 // GoString masks the key.
-func (s *SessionKey) GoString() string { return s.String() }
+func (s SessionKey) GoString() string { return s.String() }
+
+// Format prints String whatever the verb.
+func (s SessionKey) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
 
 // Mask hides a secret for messages and logs: short secrets become "****",
 // longer ones keep their last four characters ("****c0ff") so that a person

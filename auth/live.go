@@ -36,6 +36,7 @@ type Live struct {
 	onToken func(*oauth2.Token)
 	now     func() time.Time
 	leeway  time.Duration
+	timeout time.Duration
 
 	mu     sync.Mutex
 	tok    *oauth2.Token
@@ -52,21 +53,26 @@ type flight struct {
 // LiveOption configures a Live token source.
 type LiveOption func(*Live)
 
-// OnToken sets a hook called with every new token, once the refresh that
-// made it has finished, in the order tokens are made. Persist the token
-// there. The hook must not call back into the source.
+// OnToken sets a hook called with every new token, one call at a time and in
+// the order tokens are made, before callers waiting for the refresh get the
+// token. Persist the token there. The hook must not call back into the
+// source (Current still returns the previous token while it runs).
 func OnToken(hook func(*oauth2.Token)) LiveOption { return func(l *Live) { l.onToken = hook } }
 
 // Leeway makes tokens count as expired d before their expiry (10 seconds by
 // default), so that a call does not leave with a token about to die.
 func Leeway(d time.Duration) LiveOption { return func(l *Live) { l.leeway = d } }
 
+// RefreshTimeout bounds one refresh (1 minute by default), so that a token
+// endpoint that never answers cannot hold every caller forever.
+func RefreshTimeout(d time.Duration) LiveOption { return func(l *Live) { l.timeout = d } }
+
 // Clock sets the clock that decides expiry (time.Now by default).
 func Clock(now func() time.Time) LiveOption { return func(l *Live) { l.now = now } }
 
 // NewLive returns a source that starts from tok and renews it with refresh.
 func NewLive(tok *oauth2.Token, refresh RefreshFunc, opts ...LiveOption) *Live {
-	l := &Live{refresh: refresh, tok: tok, now: time.Now, leeway: 10 * time.Second}
+	l := &Live{refresh: refresh, tok: tok, now: time.Now, leeway: 10 * time.Second, timeout: time.Minute}
 	for _, o := range opts {
 		o(l)
 	}
@@ -132,8 +138,15 @@ func (l *Live) startLocked(ctx context.Context) *flight {
 	f := &flight{done: make(chan struct{})}
 	l.flight = f
 	old := l.tok
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.timeout)
 	go func() {
-		tok, err := l.renew(context.WithoutCancel(ctx), old)
+		defer cancel()
+		tok, err := l.renew(rctx, old)
+		// The hook runs while the flight is still the current one, so no
+		// other refresh can start, and hooks run one at a time, in order.
+		if err == nil && l.onToken != nil {
+			l.onToken(tok)
+		}
 		l.mu.Lock()
 		l.flight = nil
 		if err == nil {
@@ -141,9 +154,6 @@ func (l *Live) startLocked(ctx context.Context) *flight {
 		}
 		f.tok, f.err = tok, err
 		l.mu.Unlock()
-		if err == nil && l.onToken != nil {
-			l.onToken(tok)
-		}
 		close(f.done)
 	}()
 	return f

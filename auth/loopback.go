@@ -125,6 +125,9 @@ func (l *Loopback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A redirect that comes before Receive waits for it.
 	select {
 	case <-l.ready:
+	case <-l.closed:
+		writeLoopbackPage(w, http.StatusGone, "This login is over", "The program stopped waiting for the redirect. Start the login again.")
+		return
 	case <-r.Context().Done():
 		return
 	}

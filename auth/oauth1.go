@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strconv"
@@ -29,12 +31,15 @@ func OAuth1Token(consumerKey, consumerSecret, token, tokenSecret string) *OAuth1
 func (c *OAuth1) Kind() string { return "oauth1 token" }
 
 // String masks the secrets and the token.
-func (c *OAuth1) String() string {
+func (c OAuth1) String() string {
 	return "auth.OAuth1{consumer: " + c.ConsumerKey + ", token: " + Mask(c.Token) + "}"
 }
 
 // GoString masks the secrets and the token.
-func (c *OAuth1) GoString() string { return c.String() }
+func (c OAuth1) GoString() string { return c.String() }
+
+// Format prints String whatever the verb.
+func (c OAuth1) Format(f fmt.State, verb rune) { io.WriteString(f, c.String()) }
 
 // Sign returns the oauth_* protocol parameters, oauth_signature included, for
 // a request (RFC 5849, HMAC-SHA1). u is the URL as it will be sent: its query

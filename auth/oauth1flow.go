@@ -155,7 +155,7 @@ func (f *OAuth1Flow) post(ctx context.Context, step, endpoint string, c *OAuth1,
 	if int64(len(raw)) > limit {
 		return nil, fmt.Errorf("auth: oauth1 %s: the reply is larger than %d bytes", step, limit)
 	}
-	masked := oauth1MaskAll(string(raw), secrets)
+	masked := oauth1MaskAll(oauth1MaskForm(string(raw)), secrets)
 	if f.CheckReply != nil {
 		if err := f.CheckReply(step, resp.StatusCode, resp.Header, []byte(masked)); err != nil {
 			return nil, err
@@ -179,11 +179,32 @@ func (f OAuth1Flow) String() string {
 // GoString masks the consumer secret.
 func (f OAuth1Flow) GoString() string { return f.String() }
 
+// Format prints String whatever the verb.
+func (f OAuth1Flow) Format(s fmt.State, verb rune) { io.WriteString(s, f.String()) }
+
 // oauth1MaskAll masks every occurrence of secrets (of 4 bytes or more) in s.
 func oauth1MaskAll(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, Mask(sec))
+		}
+	}
+	return s
+}
+
+// oauth1MaskForm masks the values of oauth_token and oauth_token_secret in a
+// form-encoded answer, whatever separates its pairs.
+func oauth1MaskForm(s string) string {
+	for _, k := range []string{"oauth_token_secret=", "oauth_token="} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], k)
+			if j < 0 {
+				break
+			}
+			start := i + j + len(k)
+			end := start + strings.IndexAny(s[start:]+"&", "&; \r\n\"")
+			s = s[:start] + Mask(s[start:end]) + s[end:]
+			i = start + 1
 		}
 	}
 	return s

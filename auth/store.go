@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,10 +170,7 @@ func (s *Saved) Kind() string {
 }
 
 // String describes s with its secrets masked.
-func (s *Saved) String() string {
-	if s == nil {
-		return "auth.Saved(nil)"
-	}
+func (s Saved) String() string {
 	parts := []string{"platform: " + s.Platform}
 	add := func(name, v string) {
 		if v != "" {
@@ -196,7 +195,10 @@ func (s *Saved) String() string {
 }
 
 // GoString masks the secrets as String does.
-func (s *Saved) GoString() string { return s.String() }
+func (s Saved) GoString() string { return s.String() }
+
+// Format prints String whatever the verb.
+func (s Saved) Format(f fmt.State, verb rune) { io.WriteString(f, s.String()) }
 
 // DefaultTokenFile returns the token file of snskit's command line:
 // tokens.json in the snskit directory of the user's configuration
@@ -242,7 +244,7 @@ type tokenFile struct {
 func (f *FileStore) Load(ctx context.Context, key string) (*Saved, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	tf, err := f.read(ctx)
+	tf, err := f.read(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +263,7 @@ func (f *FileStore) Save(ctx context.Context, key string, s *Saved) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	tf, err := f.read(ctx)
+	tf, err := f.read(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -274,7 +276,7 @@ func (f *FileStore) Save(ctx context.Context, key string, s *Saved) error {
 func (f *FileStore) Delete(ctx context.Context, key string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	tf, err := f.read(ctx)
+	tf, err := f.read(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -289,7 +291,7 @@ func (f *FileStore) Delete(ctx context.Context, key string) error {
 func (f *FileStore) Keys(ctx context.Context) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	tf, err := f.read(ctx)
+	tf, err := f.read(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +304,7 @@ func (f *FileStore) Keys(ctx context.Context) ([]string, error) {
 }
 
 // read returns the file's content; a missing file holds no token.
-func (f *FileStore) read(ctx context.Context) (*tokenFile, error) {
+func (f *FileStore) read(ctx context.Context, strict bool) (*tokenFile, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -310,6 +312,11 @@ func (f *FileStore) read(ctx context.Context) (*tokenFile, error) {
 	b, err := os.ReadFile(f.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return tf, nil
+	}
+	if err == nil && strict && runtime.GOOS != "windows" {
+		if fi, serr := os.Stat(f.path); serr == nil && fi.Mode().Perm()&0o077 != 0 {
+			return nil, fmt.Errorf("auth: the token file %s is readable or writable by others (mode %v); run chmod 600 %s", f.path, fi.Mode().Perm(), f.path)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: reading the token file: %w", err)

@@ -118,6 +118,10 @@ func (kaixin) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (
 	}
 	var opts []oauth2.AuthCodeOption
 	for k := range p.Extra {
+		switch k {
+		case "client_id", "redirect_uri", "response_type", "scope", "state":
+			return "", fmt.Errorf("snskit: kaixin login: %s is set by the login itself; drop the AuthParam", k)
+		}
 		opts = append(opts, oauth2.SetAuthURLParam(k, p.Extra.Get(k)))
 	}
 	return cfg.AuthCodeURL(state, opts...), nil
@@ -142,7 +146,7 @@ func (kaixin) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	}
 	tok, err := cfg.Exchange(l.OAuth2Context(ctx), code, opts...)
 	if err != nil {
-		return nil, l.TokenError("access_token", err, kaixinOAuth2Class(snskit.ErrBadParams))
+		return nil, l.TokenError("access_token", err, kaixinOAuth2Class(snskit.ErrBadParams), code)
 	}
 	return tok, nil
 }
@@ -157,7 +161,7 @@ func (kaixin) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 	}
 	tok, err := cfg.TokenSource(l.OAuth2Context(ctx), &oauth2.Token{RefreshToken: t.RefreshToken}).Token()
 	if err != nil {
-		return nil, l.TokenError("refresh_token", err, kaixinOAuth2Class(snskit.ErrTokenInvalid))
+		return nil, l.TokenError("refresh_token", err, kaixinOAuth2Class(snskit.ErrTokenInvalid), t.RefreshToken)
 	}
 	return tok, nil
 }

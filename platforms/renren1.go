@@ -149,7 +149,7 @@ func renren1Credential(ctx context.Context, d *snskit.Draft) error {
 			v.Set("access_token", tok.AccessToken)
 			return nil
 		case *auth.SessionKey:
-			if c.Key == "" {
+			if c == nil || c.Key == "" {
 				return d.Err("the session key is empty; pass the one Renren gave with auth.Session")
 			}
 			key = c.Key

@@ -106,7 +106,7 @@ func (renren) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	}
 	tok, err := conf.Exchange(l.OAuth2Context(ctx), code, opts...)
 	if err != nil {
-		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(false))
+		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(false), code)
 	}
 	return tok, nil
 }
@@ -121,7 +121,7 @@ func (renren) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 	// it whatever its clock says.
 	tok, err := conf.TokenSource(l.OAuth2Context(ctx), &oauth2.Token{RefreshToken: t.RefreshToken}).Token()
 	if err != nil {
-		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(true))
+		return nil, l.TokenError("oauth/token", err, renrenOAuthClass(true), t.RefreshToken)
 	}
 	return tok, nil
 }
@@ -274,7 +274,7 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 	doc, err := snskit.ParseJSON(r)
 	if err != nil {
 		var re *snskit.ReplyError
-		if errors.As(err, &re) && strings.Contains(r.Body, "session_key") {
+		if errors.As(err, &re) {
 			re.Snippet = "" // a cut-off answer may hold the key
 		}
 		return nil, err

@@ -74,6 +74,9 @@ func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
 		d.Values.Set("access_token", tok.AccessToken)
 		return nil
 	case *auth.PerParam: // community tokens (VKCommunity): the call's group_id picks one
+		if c == nil {
+			return d.MissingAuth("auth.Token or auth.TokenSource, or an access_token parameter")
+		}
 		pick, _, err := c.Pick(d.Values.Get(c.Param()))
 		if err != nil {
 			return d.Err("%v", strings.TrimPrefix(err.Error(), "auth: "))

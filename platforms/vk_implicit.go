@@ -234,7 +234,7 @@ func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string,
 	}
 	doc, err := snskit.ParseJSON(r)
 	if err != nil {
-		return gjson.Result{}, err
+		return gjson.Result{}, dropSnippet(err)
 	}
 	if code := doc.Get("error").String(); code != "" {
 		return doc, &snskit.Error{Platform: "vk", Method: step, Code: code,
@@ -242,7 +242,7 @@ func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string,
 			HTTPStatus: r.StatusCode, Class: vkOAuthClass(code), Detail: doc}
 	}
 	if r.StatusCode >= 400 {
-		return doc, r.BadReply("VK's OAuth answered an error status without an error code")
+		return doc, dropSnippet(r.BadReply("VK's OAuth answered an error status without an error code"))
 	}
 	return doc, nil
 }

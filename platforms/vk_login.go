@@ -111,7 +111,7 @@ func (vk) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.
 		if !errors.As(err, &re) && strings.Contains(err.Error(), "missing access_token") {
 			return nil, errors.New("snskit: vk login: the answer holds no user token; a code issued for group_ids is exchanged with VKCommunityExchange")
 		}
-		return nil, l.TokenError("access_token", err, vkOAuthClass)
+		return nil, l.TokenError("access_token", err, vkOAuthClass, code)
 	}
 	return tok, nil
 }

@@ -193,6 +193,16 @@ func weixinToken(ctx context.Context, l *snskit.Login, path, rawQuery string, se
 	return tok, fields, nil
 }
 
+// dropSnippet removes the body snippet of a *snskit.ReplyError about a
+// token endpoint's answer: a cut-off answer holds the token.
+func dropSnippet(err error) error {
+	var re *snskit.ReplyError
+	if errors.As(err, &re) {
+		re.Snippet = ""
+	}
+	return err
+}
+
 // tencentHideToken drops the body snippet of a *snskit.ReplyError about a
 // token endpoint's answer that may hold a token (a cut-off answer), so that
 // no token reaches an error message.

@@ -53,6 +53,10 @@ func (p *prompter) secret(ctx context.Context, prompt string) (string, error) {
 	}
 	defer fmt.Fprintln(p.w) // the user's Enter was not echoed
 	fd := int(p.term.Fd())
+	saved, err := term.GetState(fd)
+	if err != nil {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
 	ch := make(chan string, 1)
 	errc := make(chan error, 1)
 	go func() {
@@ -69,6 +73,7 @@ func (p *prompter) secret(ctx context.Context, prompt string) (string, error) {
 	case err := <-errc:
 		return "", fmt.Errorf("reading from the terminal: %w", err)
 	case <-ctx.Done():
+		_ = term.Restore(fd, saved) // ReadPassword is abandoned: give the echo back now
 		return "", ctx.Err()
 	}
 }
