@@ -255,6 +255,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 			e.Method = d.Method
 		}
 		e.Message = Redact(e.Message, d.secrets)
+		redactDetail(e)
 	}
 	var pe *PartialError
 	if errors.As(err, &pe) {
@@ -269,6 +270,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 				e.Platform = d.Platform
 			}
 			e.Message = Redact(e.Message, d.secrets)
+			redactDetail(e)
 		}
 		return err
 	}
@@ -284,6 +286,17 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 		}
 	}
 	return err
+}
+
+// redactDetail masks the secret fields of a platform's error object (VK
+// echoes the call's request_params, captcha_key among them), keeping its
+// other fields, such as captcha_sid, as they are.
+func redactDetail(e *Error) {
+	if raw := e.Detail.Raw; raw != "" {
+		if masked := RedactJSON(raw); masked != raw {
+			e.Detail = gjson.Parse(masked)
+		}
+	}
 }
 
 // encodeValues is url.Values.Encode (sorted by key, query-escaped) in one

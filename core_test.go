@@ -750,3 +750,18 @@ func TestAPIPrintsNoSecret(t *testing.T) {
 	}
 	assert.Equal(t, "snskit.API{platform: fake, app: app-1, secret: ****6789, base: http://127.0.0.1:9/x, auth: oauth2 token}", api.String())
 }
+
+func TestRedactJSON(t *testing.T) {
+	raw := `{"error_code":14,"captcha_sid":"548","request_params":[{"key":"method","value":"wall.post"},{"key":"captcha_key","value":"s4ndb0x-answer"},{"key":"access_token","value":"` + secretToken + `"}],"nested":{"refresh_token":"rt-0123456789abcdef","id":12345678901234567890}}`
+	got := snskit.RedactJSON(raw)
+	assert.NotContains(t, got, "s4ndb0x-answer")
+	assert.NotContains(t, got, secretToken)
+	assert.NotContains(t, got, "rt-0123456789abcdef")
+	doc := gjson.Parse(got)
+	assert.Equal(t, "548", doc.Get("captcha_sid").String(), "what callers need stays")
+	assert.Equal(t, "wall.post", doc.Get("request_params.0.value").String())
+	assert.Equal(t, "12345678901234567890", doc.Get("nested.id").Raw, "numbers are kept exactly")
+	plain := `{"a": 1, "b": [true]}`
+	assert.Equal(t, plain, snskit.RedactJSON(plain), "nothing secret: returned as it is")
+	assert.Equal(t, "not json", snskit.RedactJSON("not json"))
+}

@@ -306,7 +306,7 @@ func (l *Login) TokenError(step string, err error, classify func(code string) Cl
 		e.HTTPStatus = re.Response.StatusCode
 	}
 	if gjson.ValidBytes(re.Body) {
-		e.Detail = gjson.ParseBytes(re.Body)
+		e.Detail = gjson.Parse(RedactJSON(string(re.Body)))
 	}
 	if e.Code == "" {
 		e.Code = "http " + strconv.Itoa(e.HTTPStatus)

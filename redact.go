@@ -1,12 +1,14 @@
 package snskit
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/snskit/snskit/auth"
+	"github.com/tidwall/gjson"
 )
 
 // IsSecretParam reports whether a parameter name carries a secret whatever
@@ -138,3 +140,53 @@ type scrubbed struct {
 
 func (s scrubbed) Error() string { return Redact(s.err.Error(), s.secrets) }
 func (s scrubbed) Unwrap() error { return s.err }
+
+// RedactJSON returns the JSON document raw with the values of secret fields
+// masked: object members whose name IsSecretParam, and {"key": name,
+// "value": v} pairs (VK's request_params) whose name is. Other values, and
+// raw itself when it holds no secret field or is not JSON, are returned as
+// they are.
+func RedactJSON(raw string) string {
+	if raw == "" || !gjson.Valid(raw) {
+		return raw
+	}
+	var doc any
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber() // keep numbers exactly as sent
+	if err := dec.Decode(&doc); err != nil || !redactValue(doc) {
+		return raw
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return raw
+	}
+	return string(out)
+}
+
+// redactValue masks secret fields in a decoded JSON value in place and
+// reports whether it masked any.
+func redactValue(v any) bool {
+	masked := false
+	switch x := v.(type) {
+	case map[string]any:
+		if k, ok := x["key"].(string); ok && IsSecretParam(k) {
+			if s, ok := x["value"].(string); ok {
+				x["value"] = auth.Mask(s)
+				masked = true
+			}
+		}
+		for k, val := range x {
+			if s, ok := val.(string); ok && IsSecretParam(k) {
+				x[k] = auth.Mask(s)
+				masked = true
+				continue
+			}
+			masked = redactValue(val) || masked
+		}
+	case []any:
+		for _, val := range x {
+			masked = redactValue(val) || masked
+		}
+	}
+	return masked
+}

@@ -258,3 +258,12 @@ func TestVKExpiredTokenIsRefreshedAndRetried(t *testing.T) {
 	assert.Equal(t, "stale-token-000000", rs[0].Form.Get("access_token"))
 	assert.Equal(t, "fresh-token-000000", rs[1].Form.Get("access_token"))
 }
+
+func TestVKErrorDetailMasksEchoedSecrets(t *testing.T) {
+	s := newServer(t, fixed(`{"error":{"error_code":14,"error_msg":"Captcha needed","captcha_sid":"548","captcha_img":"https://api.vk.ru/captcha.php?sid=548","request_params":[{"key":"method","value":"wall.post"},{"key":"captcha_key","value":"wrong-answer-123"}]}}`))
+	_, err := vkAPI(t, s).Method("wall.post").Do(snskit.Params{"captcha_sid": "547", "captcha_key": "wrong-answer-123"})
+	var e *snskit.Error
+	require.ErrorAs(t, err, &e)
+	assert.NotContains(t, e.Detail.Raw, "wrong-answer-123")
+	assert.Equal(t, "548", e.Detail.Get("captcha_sid").String())
+}
