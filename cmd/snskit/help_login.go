@@ -35,7 +35,8 @@ snskit login [flags] PLATFORM
 
 const helpLogout = `
 snskit logout [flags] PLATFORM | KEY | -all
-  Deletes stored tokens: the one of PLATFORM (PLATFORM@URL with -base-url),
+  Deletes stored tokens: the one of PLATFORM (PLATFORM@URL with -base-url,
+  PLATFORM@sandbox with -sandbox),
   the one of a KEY as 'snskit token' lists it (vk@sandbox), or with -all
   every one. The platform is not told: its tokens stay valid until they
   expire. Exit code 1 when nothing is stored under the key.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/snskit/snskit/auth"
@@ -14,7 +15,7 @@ import (
 // storeFlags are the flags of "snskit logout" and "snskit token".
 type storeFlags struct {
 	tokenFile, baseURL string
-	all                bool
+	all, sandbox       bool
 }
 
 // newStoreFlagSet binds the flags of "snskit logout" (withAll) or "snskit
@@ -26,6 +27,7 @@ func newStoreFlagSet(name string, f *storeFlags, withAll bool) *flag.FlagSet {
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
 	if withAll {
 		fs.StringVar(&f.baseURL, "base-url", "", "delete the token stored for this base `URL` (the key PLATFORM@URL)")
+		fs.BoolVar(&f.sandbox, "sandbox", false, "delete the token 'snskit login -sandbox' stored (the key PLATFORM@sandbox)")
 		fs.BoolVar(&f.all, "all", false, "delete every stored token "+commandLineOnlyNote)
 	}
 	return fs
@@ -91,16 +93,26 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, env
 			return exitTransport
 		}
 	} else {
+		if f.sandbox && f.baseURL != "" {
+			return usageFailure(stderr, errors.New("logout: give -sandbox or -base-url, not both"))
+		}
 		key, err := keyFor(pos[0], f.baseURL)
 		if err != nil {
 			return usageFailure(stderr, err)
+		}
+		if f.sandbox {
+			if strings.Contains(pos[0], "@") {
+				return usageFailure(stderr, fmt.Errorf("logout: %q is a whole key already; leave -sandbox out", pos[0]))
+			}
+			key = tokenKey(key, "", true)
 		}
 		keys = []string{key}
 	}
 	for _, key := range keys {
 		err := st.Delete(ctx, key)
 		if errors.Is(err, auth.ErrNotFound) {
-			fmt.Fprintf(stderr, "snskit: no token is stored as %q in %s; 'snskit token' lists the stored ones\n", key, st.Path())
+			fmt.Fprintf(stderr, "snskit: no token is stored as %q in %s%s; 'snskit token' lists the stored ones\n",
+				key, st.Path(), otherKeysHint(ctx, st, key))
 			return exitPlatform
 		}
 		if err != nil {
@@ -171,4 +183,24 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		return exitPlatform
 	}
 	return exitOK
+}
+
+// otherKeysHint names the stored keys of the same platform under other base
+// URLs ("vk@sandbox"), which a logout that found nothing probably meant.
+func otherKeysHint(ctx context.Context, st auth.Store, key string) string {
+	platform, _, _ := strings.Cut(key, "@")
+	all, err := st.Keys(ctx)
+	if err != nil {
+		return ""
+	}
+	var same []string
+	for _, k := range all {
+		if k != key && strings.HasPrefix(k, platform+"@") || k == platform && k != key {
+			same = append(same, strconv.Quote(k))
+		}
+	}
+	if len(same) == 0 {
+		return ""
+	}
+	return " (stored for " + platform + ": " + strings.Join(same, ", ") + ")"
 }

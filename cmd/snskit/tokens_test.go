@@ -91,11 +91,15 @@ func TestLogout(t *testing.T) {
 	r = runCLI(t, env, "logout", "weixin")
 	assert.Equal(t, exitPlatform, r.code, "nothing left under that key")
 	assert.Contains(t, r.stderr, `no token is stored as "weixin"`)
+	assert.Contains(t, r.stderr, `(stored for weixin: "weixin@sandbox")`, "the hint names the sandbox token")
 
 	r = runCLI(t, env, "logout", "-base-url", "http://127.0.0.1:9/renren/", "renren1")
 	require.Equal(t, exitOK, r.code, r.all())
-	r = runCLI(t, env, "logout", "weixin@sandbox")
+	r = runCLI(t, env, "logout", "-sandbox", "-base-url", "http://x", "weixin")
+	assert.Equal(t, exitUsage, r.code)
+	r = runCLI(t, env, "logout", "-sandbox", "weixin")
 	require.Equal(t, exitOK, r.code, r.all())
+	assert.Equal(t, "deleted the token stored as \"weixin@sandbox\"\n", r.stdout)
 	assert.Equal(t, []string{"kaixin"}, keys())
 	assertPrivate(t, file)
 
