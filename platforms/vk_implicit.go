@@ -95,8 +95,14 @@ func (r *VKImplicitResult) CommunityAuth(defaultGroup int64) auth.Credential {
 // email), or access_token_<gid> per community, and state. An error
 // redirect (#error=access_denied&error_description=...) gives a
 // *snskit.Error (access_denied is snskit.ErrPermission). Token expiries are
-// counted from time.Now; expires_in 0 means the token never expires.
+// counted from time.Now (ParseVKRedirectAt takes the time, such as the
+// client's api.Now()); expires_in 0 means the token never expires.
 func ParseVKRedirect(redirect string) (*VKImplicitResult, error) {
+	return ParseVKRedirectAt(redirect, time.Now())
+}
+
+// ParseVKRedirectAt is ParseVKRedirect with token expiries counted from now.
+func ParseVKRedirectAt(redirect string, now time.Time) (*VKImplicitResult, error) {
 	u, err := url.Parse(strings.TrimSpace(redirect))
 	if err != nil {
 		return nil, fmt.Errorf("snskit: vk implicit flow: the redirect is not a URL; pass the whole address the browser landed on")
@@ -119,7 +125,7 @@ func ParseVKRedirect(redirect string) (*VKImplicitResult, error) {
 		return nil, fmt.Errorf("snskit: vk implicit flow: expires_in %q is not a number of seconds", vals.Get("expires_in"))
 	}
 	if secs > 0 {
-		expiry = time.Now().Add(time.Duration(secs) * time.Second)
+		expiry = now.Add(time.Duration(secs) * time.Second)
 	}
 	res := &VKImplicitResult{State: vals.Get("state"), Communities: map[int64]*oauth2.Token{}}
 	if at := vals.Get("access_token"); at != "" {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
@@ -266,4 +267,14 @@ func TestVKErrorDetailMasksEchoedSecrets(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.NotContains(t, e.Detail.Raw, "wrong-answer-123")
 	assert.Equal(t, "548", e.Detail.Get("captcha_sid").String())
+}
+
+func TestParseVKRedirectAtCountsFromTheGivenTime(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	res, err := platforms.ParseVKRedirectAt("https://oauth.vk.ru/blank.html#access_token=tok-0123456789&expires_in=86400&user_id=1&state=s", at)
+	require.NoError(t, err)
+	assert.Equal(t, at.Add(24*time.Hour), res.User.Expiry)
+	never, err := platforms.ParseVKRedirectAt("https://oauth.vk.ru/blank.html#access_token=tok-0123456789&expires_in=0&user_id=1", at)
+	require.NoError(t, err)
+	assert.True(t, never.User.Expiry.IsZero(), "expires_in 0: never")
 }
