@@ -9,7 +9,6 @@ import (
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/platforms"
-	"github.com/snskit/snskit/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -17,32 +16,9 @@ import (
 
 const kaixinRedirect = "http://127.0.0.1:8080/kaixin/cb"
 
-// kaixinAppClient builds a Kaixin client with the sandbox's app on its
-// clock (OAuth 1.0a timestamps must be near the sandbox's).
-func kaixinAppClient(t *testing.T, s *sandbox.Server, clock *sandbox.Clock) *snskit.API {
-	t.Helper()
-	app := s.App("kaixin")
-	api, err := snskit.New(platforms.Kaixin(), snskit.WithBaseURL(s.URL("kaixin")),
-		snskit.WithApp(app.ID, app.Secret), snskit.WithClock(clock.Now))
-	require.NoError(t, err)
-	return api
-}
-
-// kaixinServed returns the requests the sandbox served at path, with the
-// given grant_type when grant is not empty.
-func kaixinServed(s *sandbox.Server, path, grant string) []sandbox.Request {
-	var out []sandbox.Request
-	for _, r := range s.Requests() {
-		if r.Platform == "kaixin" && r.Path == path && (grant == "" || len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == grant) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func TestKaixinOAuth1LoginEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := kaixinAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.Kaixin(), "kaixin")
 	flow, err := platforms.KaixinOAuth1(api, kaixinRedirect, "basic", "friends_intro")
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -68,7 +44,7 @@ func TestKaixinOAuth1LoginEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), friends.Get("users.#").Int())
 	assert.NotEmpty(t, friends.Get("users.0.name").String())
-	seen := kaixinServed(s, "/friends/me.json", "")
+	seen := served(s, "kaixin", "/friends/me.json", "")
 	require.NotEmpty(t, seen)
 	last := seen[len(seen)-1]
 	assert.Equal(t, []string{cred.Token}, last.Form["oauth_token"], "signed with the new token")
@@ -102,23 +78,9 @@ func TestKaixinOAuth1LoginEndToEnd(t *testing.T) {
 	assert.NotContains(t, err.Error(), "wrong-consumer-secret")
 }
 
-// kaixinSignIn runs Kaixin's OAuth 2.0 authorize page and the exchange,
-// checking state.
-func kaixinSignIn(t *testing.T, login *snskit.Login) *oauth2.Token {
-	t.Helper()
-	state := auth.NewState()
-	u, err := login.AuthCodeURL(state)
-	require.NoError(t, err)
-	loc := authorizeRedirect(t, u)
-	require.NoError(t, auth.CheckState(state, loc.Query().Get("state")))
-	tok, err := login.Exchange(context.Background(), loc.Query().Get("code"))
-	require.NoError(t, err)
-	return tok
-}
-
 func TestKaixinOAuth2LoginEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := kaixinAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.Kaixin(), "kaixin")
 	login, err := api.Login(kaixinRedirect, "basic", "user_records")
 	require.NoError(t, err)
 
@@ -154,7 +116,7 @@ func TestKaixinOAuth2LoginEndToEnd(t *testing.T) {
 	clock.Advance(31 * 24 * time.Hour)
 	_, err = user.Method("friends.me").Do(nil)
 	require.NoError(t, err)
-	assert.Len(t, kaixinServed(s, "/oauth2/access_token", "refresh_token"), 1)
+	assert.Len(t, served(s, "kaixin", "/oauth2/access_token", "refresh_token"), 1)
 	mu.Lock()
 	require.Len(t, saved, 1, "the hook got the new token")
 	assert.NotEqual(t, tok.AccessToken, saved[0].AccessToken)
@@ -170,10 +132,10 @@ func TestKaixinOAuth2LoginEndToEnd(t *testing.T) {
 
 func TestKaixinOAuth2ExpiredTokenRetriedOnceEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := kaixinAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.Kaixin(), "kaixin")
 	login, err := api.Login(kaixinRedirect, "basic")
 	require.NoError(t, err)
-	tok := kaixinSignIn(t, login)
+	tok := signIn(t, login)
 
 	// A stored token whose expiry the application did not keep: the client
 	// sends it, Kaixin refuses it as expired, and the call is retried once
@@ -189,22 +151,22 @@ func TestKaixinOAuth2ExpiredTokenRetriedOnceEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), res.Get("users.#").Int())
 
-	calls := kaixinServed(s, "/friends/me.json", "")
+	calls := served(s, "kaixin", "/friends/me.json", "")
 	require.Len(t, calls, 2, "sent, refused, sent again")
 	assert.Equal(t, 401, calls[0].Status)
 	assert.Equal(t, []string{tok.AccessToken}, calls[0].Form["access_token"])
 	assert.Equal(t, 200, calls[1].Status)
 	require.Len(t, hooked, 1)
 	assert.Equal(t, []string{hooked[0]}, calls[1].Form["access_token"])
-	assert.Len(t, kaixinServed(s, "/oauth2/access_token", "refresh_token"), 1, "exactly one refresh")
+	assert.Len(t, served(s, "kaixin", "/oauth2/access_token", "refresh_token"), 1, "exactly one refresh")
 }
 
 func TestKaixinOAuth2ManyCallersOneRefreshEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := kaixinAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.Kaixin(), "kaixin")
 	login, err := api.Login(kaixinRedirect, "basic")
 	require.NoError(t, err)
-	tok := kaixinSignIn(t, login)
+	tok := signIn(t, login)
 	var mu sync.Mutex
 	var hooked []string
 	user, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok,
@@ -224,11 +186,11 @@ func TestKaixinOAuth2ManyCallersOneRefreshEndToEnd(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Len(t, kaixinServed(s, "/oauth2/access_token", "refresh_token"), 1, "24 callers, one refresh")
+	assert.Len(t, served(s, "kaixin", "/oauth2/access_token", "refresh_token"), 1, "24 callers, one refresh")
 	mu.Lock()
 	assert.Len(t, hooked, 1)
 	mu.Unlock()
-	for _, r := range kaixinServed(s, "/friends/me.json", "") {
+	for _, r := range served(s, "kaixin", "/friends/me.json", "") {
 		assert.Equal(t, 200, r.Status, "no call went out with the expired token")
 	}
 }

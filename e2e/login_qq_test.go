@@ -9,7 +9,6 @@ import (
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/platforms"
-	"github.com/snskit/snskit/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -17,49 +16,10 @@ import (
 
 const qqRedirect = "http://127.0.0.1:8080/qq/cb"
 
-// qqLogin builds a QQ client with the sandbox's app on the sandbox's clock,
-// and its login.
-func qqLogin(t *testing.T, s *sandbox.Server, clock *sandbox.Clock, scopes ...string) (*snskit.API, *snskit.Login) {
-	t.Helper()
-	app := s.App("qq")
-	api, err := snskit.New(platforms.QQ(), snskit.WithBaseURL(s.URL("qq")), snskit.WithApp(app.ID, app.Secret), snskit.WithClock(clock.Now))
-	require.NoError(t, err)
-	login, err := api.Login(qqRedirect, scopes...)
-	require.NoError(t, err)
-	return api, login
-}
-
-// qqSignIn runs the authorize page and the exchange, checking state.
-func qqSignIn(t *testing.T, login *snskit.Login, opts ...snskit.AuthOption) *oauth2.Token {
-	t.Helper()
-	state := auth.NewState()
-	u, err := login.AuthCodeURL(state, opts...)
-	require.NoError(t, err)
-	loc := authorizeRedirect(t, u)
-	require.NoError(t, auth.CheckState(state, loc.Query().Get("state")))
-	tok, err := login.Exchange(context.Background(), loc.Query().Get("code"), opts...)
-	require.NoError(t, err)
-	return tok
-}
-
-// qqCount counts the sandbox's requests to path, and among them the
-// refresh_token grants.
-func qqCount(s *sandbox.Server, path string) (all, refreshes int) {
-	for _, r := range s.Requests() {
-		if r.Path == path {
-			all++
-			if len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
-				refreshes++
-			}
-		}
-	}
-	return all, refreshes
-}
-
 func TestQQLoginEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
 	openid := s.Token("qq").OpenID
-	api, login := qqLogin(t, s, clock, "get_user_info", "list_album", "upload_pic")
+	api, login := appLogin(t, s, clock, platforms.QQ(), "qq", qqRedirect, "get_user_info", "list_album", "upload_pic")
 
 	state := auth.NewState()
 	u, err := login.AuthCodeURL(state, snskit.AuthParam("display", "mobile"))
@@ -78,7 +38,7 @@ func TestQQLoginEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, openid, tok.Extra("openid"), "looked up once through /me")
 	assert.Equal(t, clock.Now().Add(90*24*time.Hour), tok.Expiry, "expires_in 7776000 from the urlencoded answer")
-	me, _ := qqCount(s, "/oauth2.0/me")
+	me := len(served(s, "qq", "/oauth2.0/me", ""))
 	assert.Equal(t, 1, me)
 
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok))))
@@ -90,7 +50,7 @@ func TestQQLoginEndToEnd(t *testing.T) {
 	require.NoError(t, err, "the granted scope works")
 	last := s.Requests()[len(s.Requests())-1]
 	assert.Equal(t, []string{openid}, last.Form["openid"])
-	me, _ = qqCount(s, "/oauth2.0/me")
+	me = len(served(s, "qq", "/oauth2.0/me", ""))
 	assert.Equal(t, 1, me, "calls take the openid from the token: no more lookups")
 
 	_, err = login.Exchange(context.Background(), code)
@@ -110,9 +70,9 @@ func TestQQLoginEndToEnd(t *testing.T) {
 
 func TestQQLoginJSONAndUnionIDEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	_, login := qqLogin(t, s, clock)
+	_, login := appLogin(t, s, clock, platforms.QQ(), "qq", qqRedirect)
 	s.ResetRequests()
-	tok := qqSignIn(t, login, snskit.AuthParam("fmt", "json"), snskit.AuthParam("unionid", "1"))
+	tok := signIn(t, login, snskit.AuthParam("fmt", "json"), snskit.AuthParam("unionid", "1"))
 	assert.NotEmpty(t, tok.Extra("openid"))
 	assert.NotEmpty(t, tok.Extra("unionid"))
 	assert.Equal(t, clock.Now().Add(90*24*time.Hour), tok.Expiry, "a quoted expires_in in JSON")
@@ -136,8 +96,8 @@ func TestQQLoginJSONAndUnionIDEndToEnd(t *testing.T) {
 
 func TestQQLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := qqLogin(t, s, clock)
-	tok := qqSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.QQ(), "qq", qqRedirect)
+	tok := signIn(t, login)
 	var saved []*oauth2.Token
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok,
 		auth.OnToken(func(t *oauth2.Token) { saved = append(saved, t) })))))
@@ -164,8 +124,8 @@ func TestQQLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 
 func TestQQLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := qqLogin(t, s, clock)
-	tok := qqSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.QQ(), "qq", qqRedirect)
+	tok := signIn(t, login)
 	unknown := *tok
 	unknown.Expiry = time.Time{} // the client does not know when it expires
 	var hooked []string
@@ -182,7 +142,7 @@ func TestQQLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	assert.Equal(t, "/user/get_user_info", reqs[0].Path)
 	assert.Equal(t, "/oauth2.0/token", reqs[1].Path)
 	assert.Equal(t, "/user/get_user_info", reqs[2].Path)
-	_, refreshes := qqCount(s, "/oauth2.0/token")
+	refreshes := len(served(s, "qq", "/oauth2.0/token", "refresh_token"))
 	assert.Equal(t, 1, refreshes)
 	require.Len(t, hooked, 1)
 	assert.Equal(t, []string{hooked[0]}, reqs[2].Form["access_token"], "retried with the new token")
@@ -190,8 +150,8 @@ func TestQQLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 
 func TestQQLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := qqLogin(t, s, clock)
-	tok := qqSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.QQ(), "qq", qqRedirect)
+	tok := signIn(t, login)
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok))))
 	require.NoError(t, err)
 	clock.Advance(91 * 24 * time.Hour)
@@ -206,8 +166,8 @@ func TestQQLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	_, refreshes := qqCount(s, "/oauth2.0/token")
+	refreshes := len(served(s, "qq", "/oauth2.0/token", "refresh_token"))
 	assert.Equal(t, 1, refreshes, "many callers, one refresh")
-	me, _ := qqCount(s, "/oauth2.0/me")
+	me := len(served(s, "qq", "/oauth2.0/me", ""))
 	assert.Zero(t, me)
 }

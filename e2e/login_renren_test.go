@@ -18,45 +18,9 @@ import (
 
 const renrenRedirect = "http://127.0.0.1:8080/renren/cb"
 
-// renrenLogin builds a client of p with the sandbox's Renren app on the
-// sandbox's clock, and its login.
-func renrenLogin(t *testing.T, s *sandbox.Server, clock *sandbox.Clock, p snskit.Platform, scopes ...string) (*snskit.API, *snskit.Login) {
-	t.Helper()
-	app := s.App("renren")
-	api, err := snskit.New(p, snskit.WithBaseURL(s.URL("renren")), snskit.WithApp(app.ID, app.Secret), snskit.WithClock(clock.Now))
-	require.NoError(t, err)
-	login, err := api.Login(renrenRedirect, scopes...)
-	require.NoError(t, err)
-	return api, login
-}
-
-// renrenSignIn runs the authorize page and the exchange, checking state.
-func renrenSignIn(t *testing.T, login *snskit.Login, opts ...snskit.AuthOption) *oauth2.Token {
-	t.Helper()
-	state := auth.NewState()
-	u, err := login.AuthCodeURL(state, opts...)
-	require.NoError(t, err)
-	loc := authorizeRedirect(t, u)
-	require.NoError(t, auth.CheckState(state, loc.Query().Get("state")))
-	tok, err := login.Exchange(context.Background(), loc.Query().Get("code"))
-	require.NoError(t, err)
-	return tok
-}
-
-// renrenRefreshes counts the refresh_token grants the sandbox served.
-func renrenRefreshes(s *sandbox.Server) int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Path == "/oauth/token" && len(r.Form["grant_type"]) > 0 && r.Form["grant_type"][0] == "refresh_token" {
-			n++
-		}
-	}
-	return n
-}
-
 func TestRenrenLoginEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := renrenLogin(t, s, clock, platforms.Renren(), "read_user_status", "status_update")
+	api, login := appLogin(t, s, clock, platforms.Renren(), "renren", renrenRedirect, "read_user_status", "status_update")
 
 	state := auth.NewState()
 	u, err := login.AuthCodeURL(state, snskit.AuthParam("x_renew", "true"))
@@ -102,8 +66,8 @@ func TestRenrenLoginEndToEnd(t *testing.T) {
 
 func TestRenrenLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := renrenLogin(t, s, clock, platforms.Renren())
-	tok := renrenSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Renren(), "renren", renrenRedirect)
+	tok := signIn(t, login)
 
 	var mu sync.Mutex
 	var saved []*oauth2.Token
@@ -116,7 +80,7 @@ func TestRenrenLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 	me, err := client.NS("user").NS("login").M("get").Do(nil)
 	require.NoError(t, err)
 	assert.Equal(t, sandbox.RenrenUserID, me.Get("id").String())
-	assert.Equal(t, 1, renrenRefreshes(s))
+	assert.Equal(t, 1, len(served(s, "renren", "/oauth/token", "refresh_token")))
 	reqs := s.Requests()
 	require.Len(t, reqs, 2, "the known expiry is refreshed before the call: no refused call")
 	assert.Equal(t, "/oauth/token", reqs[0].Path)
@@ -139,8 +103,8 @@ func TestRenrenLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 
 func TestRenrenLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := renrenLogin(t, s, clock, platforms.Renren())
-	tok := renrenSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Renren(), "renren", renrenRedirect)
+	tok := signIn(t, login)
 	unknown := *tok
 	unknown.Expiry = time.Time{} // the client does not know when it expires
 	var hooked []string
@@ -160,15 +124,15 @@ func TestRenrenLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	assert.Equal(t, "/oauth/token", reqs[1].Path)
 	assert.Equal(t, "/v2/user/login/get", reqs[2].Path)
 	assert.Equal(t, 200, reqs[2].Status)
-	assert.Equal(t, 1, renrenRefreshes(s))
+	assert.Equal(t, 1, len(served(s, "renren", "/oauth/token", "refresh_token")))
 	require.Len(t, hooked, 1)
 	assert.NotEqual(t, tok.AccessToken, hooked[0])
 }
 
 func TestRenrenLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := renrenLogin(t, s, clock, platforms.Renren())
-	tok := renrenSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Renren(), "renren", renrenRedirect)
+	tok := signIn(t, login)
 	var mu sync.Mutex
 	hooks := 0
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok,
@@ -189,14 +153,14 @@ func TestRenrenLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, renrenRefreshes(s), "many callers, one refresh")
+	assert.Equal(t, 1, len(served(s, "renren", "/oauth/token", "refresh_token")), "many callers, one refresh")
 	assert.Equal(t, 1, hooks)
 }
 
 func TestRenrenSessionKeyEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := renrenLogin(t, s, clock, platforms.Renren1(), "read_user_status", "status_update")
-	tok := renrenSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Renren1(), "renren", renrenRedirect, "read_user_status", "status_update")
+	tok := signIn(t, login)
 
 	// API 1.0 with the OAuth 2.0 token itself.
 	v1, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok))))

@@ -22,27 +22,6 @@ import (
 
 const vkRedirect = "https://example.test/vk/cb"
 
-// vkAppClient builds a VK client with the sandbox's app on its clock.
-func vkAppClient(t *testing.T, s *sandbox.Server, clock *sandbox.Clock, opts ...snskit.Option) *snskit.API {
-	t.Helper()
-	app := s.App("vk")
-	api, err := snskit.New(platforms.VK(), append([]snskit.Option{snskit.WithBaseURL(s.URL("vk")),
-		snskit.WithApp(app.ID, app.Secret), snskit.WithClock(clock.Now)}, opts...)...)
-	require.NoError(t, err)
-	return api
-}
-
-// vkSeen returns the requests the sandbox served at path.
-func vkSeen(s *sandbox.Server, path string) []sandbox.Request {
-	var out []sandbox.Request
-	for _, r := range s.Requests() {
-		if r.Platform == "vk" && r.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func vkFormValue(r sandbox.Request, key string) string {
 	if v := r.Form[key]; len(v) > 0 {
 		return v[0]
@@ -52,7 +31,7 @@ func vkFormValue(r sandbox.Request, key string) string {
 
 func TestVKLoginCodeFlowEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := vkAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.VK(), "vk")
 	login, err := api.Login(vkRedirect, "wall", "email")
 	require.NoError(t, err)
 
@@ -60,7 +39,7 @@ func TestVKLoginCodeFlowEndToEnd(t *testing.T) {
 	u, err := login.AuthCodeURL(state)
 	require.NoError(t, err)
 	loc := authorizeRedirect(t, u)
-	authz := vkSeen(s, "/authorize")[0]
+	authz := served(s, "vk", "/authorize", "")[0]
 	assert.Equal(t, "wall,email", vkFormValue(authz, "scope"), "VK takes scopes comma-separated")
 	assert.Equal(t, platforms.VKDefaultVersion, vkFormValue(authz, "v"))
 	assert.Error(t, auth.CheckState(auth.NewState(), loc.Query().Get("state")), "a wrong state is refused")
@@ -105,7 +84,7 @@ func TestVKLoginCodeFlowEndToEnd(t *testing.T) {
 
 func TestVKLoginOfflineTokenNeverExpires(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := vkAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.VK(), "vk")
 	login, err := api.Login(vkRedirect, "offline")
 	require.NoError(t, err)
 	state := auth.NewState()
@@ -125,7 +104,7 @@ func TestVKLoginOfflineTokenNeverExpires(t *testing.T) {
 
 func TestVKLoginPKCEEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	login, err := vkAppClient(t, s, clock).Login(vkRedirect)
+	login, err := appClient(t, s, clock, platforms.VK(), "vk").Login(vkRedirect)
 	require.NoError(t, err)
 	authorize := func(pkce auth.PKCE) string {
 		t.Helper()
@@ -141,7 +120,7 @@ func TestVKLoginPKCEEndToEnd(t *testing.T) {
 	tok, err := login.Exchange(context.Background(), authorize(pkce), snskit.WithPKCE(pkce))
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok.AccessToken)
-	authz, exch := vkSeen(s, "/authorize"), vkSeen(s, "/access_token")
+	authz, exch := served(s, "vk", "/authorize", ""), served(s, "vk", "/access_token", "")
 	assert.Equal(t, pkce.Challenge(), vkFormValue(authz[0], "code_challenge"))
 	assert.Equal(t, "S256", vkFormValue(authz[0], "code_challenge_method"))
 	assert.Equal(t, pkce.Verifier, vkFormValue(exch[0], "code_verifier"))
@@ -157,7 +136,7 @@ func TestVKLoginPKCEEndToEnd(t *testing.T) {
 
 func TestVKImplicitFlowCommunityTokensEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := vkAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.VK(), "vk")
 	login, err := api.Login(vkRedirect, "messages", "photos")
 	require.NoError(t, err)
 	state := auth.NewState()
@@ -184,7 +163,7 @@ func TestVKImplicitFlowCommunityTokensEndToEnd(t *testing.T) {
 	var ce *snskit.CallError
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, ce.Reason, "1, 2", "says which communities have tokens")
-	calls := vkSeen(s, "/method/users.get")
+	calls := served(s, "vk", "/method/users.get", "")
 	require.Len(t, calls, 3, "the call for community 3 was not sent")
 	assert.Equal(t, []string{tok1, tok2, tok1}, []string{vkFormValue(calls[0], "access_token"),
 		vkFormValue(calls[1], "access_token"), vkFormValue(calls[2], "access_token")}, "each call carried its community's token")
@@ -208,7 +187,7 @@ func TestVKImplicitFlowCommunityTokensEndToEnd(t *testing.T) {
 
 func TestVKCommunityCodeFlowEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := vkAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.VK(), "vk")
 	login, err := api.Login(vkRedirect, "manage")
 	require.NoError(t, err)
 	state := auth.NewState()
@@ -223,7 +202,7 @@ func TestVKCommunityCodeFlowEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	_, err = groups.Method("users.get").Do(snskit.Params{"group_id": 2, "user_ids": 1})
 	require.NoError(t, err)
-	calls := vkSeen(s, "/method/users.get")
+	calls := served(s, "vk", "/method/users.get", "")
 	assert.Equal(t, toks[2].AccessToken, vkFormValue(calls[len(calls)-1], "access_token"))
 }
 
@@ -232,7 +211,7 @@ func TestVKDirectAuthEndToEnd(t *testing.T) {
 	var logs strings.Builder
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(vkLockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	api := vkAppClient(t, s, clock, snskit.WithLogger(logger))
+	api := appClient(t, s, clock, platforms.VK(), "vk", snskit.WithLogger(logger))
 	ctx := context.Background()
 	userOf := func(tok *oauth2.Token) int64 {
 		t.Helper()
@@ -250,7 +229,7 @@ func TestVKDirectAuthEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, tok.Expiry.IsZero(), "offline")
 		assert.Equal(t, int64(1), userOf(tok))
-		r := vkSeen(s, "/token")
+		r := served(s, "vk", "/token", "")
 		assert.Equal(t, "1", vkFormValue(r[len(r)-1], "2fa_supported"))
 	})
 
@@ -326,11 +305,11 @@ func TestVKDirectAuthEndToEnd(t *testing.T) {
 
 func TestVKServiceTokenEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api := vkAppClient(t, s, clock)
+	api := appClient(t, s, clock, platforms.VK(), "vk")
 	tok, err := platforms.VKServiceToken(context.Background(), api)
 	require.NoError(t, err)
 	assert.True(t, tok.Expiry.IsZero())
-	got := vkSeen(s, "/access_token")
+	got := served(s, "vk", "/access_token", "")
 	require.Len(t, got, 1)
 	assert.Equal(t, "client_credentials", vkFormValue(got[0], "grant_type"))
 

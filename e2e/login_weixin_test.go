@@ -11,7 +11,6 @@ import (
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/platforms"
-	"github.com/snskit/snskit/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -19,48 +18,12 @@ import (
 
 const weixinRedirect = "https://example.test/authorization"
 
-// weixinLogin builds a WeChat client with the sandbox's app on the
-// sandbox's clock, and its login.
-func weixinLogin(t *testing.T, s *sandbox.Server, clock *sandbox.Clock, scopes ...string) (*snskit.API, *snskit.Login) {
-	t.Helper()
-	app := s.App("weixin")
-	api, err := snskit.New(platforms.Weixin(), snskit.WithBaseURL(s.URL("weixin")), snskit.WithApp(app.ID, app.Secret), snskit.WithClock(clock.Now))
-	require.NoError(t, err)
-	login, err := api.Login(weixinRedirect, scopes...)
-	require.NoError(t, err)
-	return api, login
-}
-
-// weixinSignIn runs the authorize page and the exchange, checking state.
-func weixinSignIn(t *testing.T, login *snskit.Login, opts ...snskit.AuthOption) *oauth2.Token {
-	t.Helper()
-	state := auth.NewState()
-	u, err := login.AuthCodeURL(state, opts...)
-	require.NoError(t, err)
-	loc := authorizeRedirect(t, u)
-	require.NoError(t, auth.CheckState(state, loc.Query().Get("state")))
-	tok, err := login.Exchange(context.Background(), loc.Query().Get("code"), opts...)
-	require.NoError(t, err)
-	return tok
-}
-
-// weixinRefreshes counts the refreshes the sandbox served.
-func weixinRefreshes(s *sandbox.Server) int {
-	n := 0
-	for _, r := range s.Requests() {
-		if r.Path == "/sns/oauth2/refresh_token" {
-			n++
-		}
-	}
-	return n
-}
-
 // The seed's Flask app: /login redirects to WeChat, /authorization
 // exchanges the code and shows the user, with no openid passed by hand.
 func TestWeixinLoginEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
 	openid := s.Token("weixin").OpenID
-	api, login := weixinLogin(t, s, clock)
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
 
 	state := auth.NewState()
 	u, err := login.AuthCodeURL(state)
@@ -107,7 +70,7 @@ func TestWeixinLoginEndToEnd(t *testing.T) {
 
 func TestWeixinLoginLinkIsStrictEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	_, login := weixinLogin(t, s, clock)
+	_, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
 	_, err := login.AuthCodeURL("st", snskit.AuthParam("lang", "en"))
 	assert.ErrorContains(t, err, `takes no "lang" parameter`, "the client refuses extras")
 
@@ -128,7 +91,7 @@ func TestWeixinLoginLinkIsStrictEndToEnd(t *testing.T) {
 
 func TestWeixinLoginInsideWeChatEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := weixinLogin(t, s, clock, "snsapi_userinfo")
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect, "snsapi_userinfo")
 	state := auth.NewState()
 	u, err := login.AuthCodeURL(state, platforms.WeixinInWeChat())
 	require.NoError(t, err)
@@ -145,15 +108,15 @@ func TestWeixinLoginInsideWeChatEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tok.Extra("openid"), user.Get("openid").String())
 
-	_, base := weixinLogin(t, s, clock)
-	baseTok := weixinSignIn(t, base, platforms.WeixinInWeChat())
+	_, base := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
+	baseTok := signIn(t, base, platforms.WeixinInWeChat())
 	assert.Equal(t, "snsapi_base", baseTok.Extra("scope"), "snsapi_base by default inside WeChat")
 }
 
 func TestWeixinLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := weixinLogin(t, s, clock)
-	tok := weixinSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
+	tok := signIn(t, login)
 	var saved []*oauth2.Token
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok,
 		auth.OnToken(func(t *oauth2.Token) { saved = append(saved, t) })))))
@@ -177,8 +140,8 @@ func TestWeixinLoginRefreshesExpiredTokenEndToEnd(t *testing.T) {
 
 func TestWeixinLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := weixinLogin(t, s, clock)
-	tok := weixinSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
+	tok := signIn(t, login)
 	unknown := *tok
 	unknown.Expiry = time.Time{} // the client does not know when it expires
 	var hooked []string
@@ -195,7 +158,7 @@ func TestWeixinLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 	assert.Equal(t, "/sns/userinfo", reqs[0].Path)
 	assert.Equal(t, "/sns/oauth2/refresh_token", reqs[1].Path)
 	assert.Equal(t, "/sns/userinfo", reqs[2].Path)
-	assert.Equal(t, 1, weixinRefreshes(s))
+	assert.Equal(t, 1, len(served(s, "weixin", "/sns/oauth2/refresh_token", "")))
 	require.Len(t, hooked, 1)
 	assert.NotEqual(t, tok.AccessToken, hooked[0])
 	assert.Equal(t, []string{hooked[0]}, reqs[2].Form["access_token"], "retried with the new token")
@@ -203,8 +166,8 @@ func TestWeixinLoginRetriesRefusedTokenOnceEndToEnd(t *testing.T) {
 
 func TestWeixinLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := weixinLogin(t, s, clock)
-	tok := weixinSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
+	tok := signIn(t, login)
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok))))
 	require.NoError(t, err)
 	clock.Advance(3 * time.Hour)
@@ -219,13 +182,13 @@ func TestWeixinLoginManyCallersOneRefreshEndToEnd(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Equal(t, 1, weixinRefreshes(s), "many callers, one refresh")
+	assert.Equal(t, 1, len(served(s, "weixin", "/sns/oauth2/refresh_token", "")), "many callers, one refresh")
 }
 
 func TestWeixinLoginRefreshTokenExpiresEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	api, login := weixinLogin(t, s, clock)
-	tok := weixinSignIn(t, login)
+	api, login := appLogin(t, s, clock, platforms.Weixin(), "weixin", weixinRedirect)
+	tok := signIn(t, login)
 	client, err := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok))))
 	require.NoError(t, err)
 
