@@ -73,6 +73,8 @@ type vkPlatform struct {
 	pending     map[string]*vkUpload // uploaded, not yet saved, by upload photo id
 	photos      map[string]*vkPhoto  // saved, by "owner_id"
 	nextPhoto   int64
+
+	id *vkID // VK ID logins (vk_id.go)
 }
 
 func newVK(e *env) *vkPlatform {
@@ -86,11 +88,15 @@ func newVK(e *env) *vkPlatform {
 		pending:   map[string]*vkUpload{},
 		photos:    map[string]*vkPhoto{},
 		nextPhoto: 457239017,
+		id:        newVKID(),
 	}
 }
 
 // ServeHTTP routes the paths of VK's hosts.
 func (p *vkPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.serveMore(w, r) {
+		return
+	}
 	path := r.URL.Path
 	switch {
 	case strings.HasPrefix(path, "/method/"):

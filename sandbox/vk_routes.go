@@ -1,0 +1,21 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+)
+
+// serveMore serves the VK paths beyond classic API calls and OAuth: VK ID
+// (/authorize for VKIDAppID, /oauth2/...). It reports whether it answered.
+func (p *vkPlatform) serveMore(w http.ResponseWriter, r *http.Request) bool {
+	path := r.URL.Path
+	switch {
+	case path == "/authorize" && r.Form.Get("client_id") == VKIDAppID:
+		p.serveIDAuthorize(w, r)
+	case strings.HasPrefix(path, "/oauth2/"):
+		p.serveOAuth2(w, r, strings.TrimPrefix(path, "/oauth2/"))
+	default:
+		return false
+	}
+	return true
+}
