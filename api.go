@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 )
 
 // Version is snskit's version, sent in the default User-Agent.
@@ -98,25 +99,8 @@ func (a *API) Auth() auth.Credential { return a.cfg.auth }
 // AppID returns the application's id or key set with WithApp.
 func (a *API) AppID() string { return a.cfg.appID }
 
-// AppSecret returns the application's secret set with WithApp, for login
-// flows that sign or send it. Never log it.
-func (a *API) AppSecret() string { return a.cfg.appSecret }
-
 // Version returns the API version set with WithAPIVersion, or "".
 func (a *API) Version() string { return a.cfg.version }
-
-// Now returns the current time of the client's clock (WithClock).
-func (a *API) Now() time.Time { return a.cfg.now() }
-
-// Nonce returns a fresh nonce from the client's nonce source (WithNonce).
-func (a *API) Nonce() string { return a.cfg.nonce() }
-
-// HTTPClient returns the HTTP client the API sends requests with. It is the
-// API's own copy: changing it changes nothing.
-func (a *API) HTTPClient() *http.Client {
-	c := *a.cfg.client
-	return &c
-}
 
 // NS starts a method chain at the namespace name: api.NS("users").M("get").
 func (a *API) NS(name string) Namespace {
@@ -129,10 +113,9 @@ func (a *API) Method(dotted string) Call {
 	return newCall(a, strings.Split(dotted, "."))
 }
 
-// Endpoint returns rawURL routed to the client's base URL when one is set
-// (see WithBaseURL), and rawURL parsed otherwise. Login flows use it for the
-// platform's OAuth endpoints.
-func (a *API) Endpoint(rawURL string) (*url.URL, error) {
+// endpoint returns rawURL routed to the client's base URL when one is set
+// (see WithBaseURL), and rawURL parsed otherwise.
+func (a *API) endpoint(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("snskit: bad platform URL %q: %w", rawURL, err)
@@ -160,15 +143,15 @@ func (a *API) send(req *http.Request, platform, method string, secrets []string)
 	resp, err := a.cfg.client.Do(req)
 	if err != nil {
 		a.log(req, platform, method, 0, start, err, secrets)
-		return nil, &TransportError{Platform: platform, Method: method, Err: scrubError(err, secrets)}
+		return nil, &TransportError{Platform: platform, Method: method, Err: driver.ScrubError(err, secrets)}
 	}
 	body, err := readBody(resp, a.cfg.maxBody)
 	if err != nil {
 		a.log(req, platform, method, resp.StatusCode, start, err, secrets)
-		return nil, &ReplyError{Platform: platform, Method: method, HTTPStatus: resp.StatusCode, Reason: err.Error()}
+		return nil, &driver.ReplyError{Platform: platform, Method: method, HTTPStatus: resp.StatusCode, Reason: err.Error()}
 	}
 	a.log(req, platform, method, resp.StatusCode, start, nil, secrets)
-	return &Response{
+	return &driver.Response{
 		Platform:   platform,
 		Method:     method,
 		StatusCode: resp.StatusCode,
@@ -187,31 +170,15 @@ func (a *API) log(req *http.Request, platform, method string, status int, start 
 		slog.String("platform", platform),
 		slog.String("method", method),
 		slog.String("verb", req.Method),
-		slog.String("url", RedactURL(req.URL, secrets)),
+		slog.String("url", driver.RedactURL(req.URL, secrets)),
 		slog.Int("status", status),
 		slog.Duration("elapsed", time.Since(start)),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", Redact(err.Error(), secrets)))
+		attrs = append(attrs, slog.String("error", driver.Redact(err.Error(), secrets)))
 	}
 	l.LogAttrs(req.Context(), slog.LevelDebug, "snskit request", attrs...)
 }
-
-// TransportError reports a request that got no reply: a network failure, a
-// timeout, or a cancelled context (errors.Is(err, context.Canceled) works).
-type TransportError struct {
-	Platform string
-	Method   string
-	Err      error
-}
-
-// Error describes the failure; URLs in it have their secrets masked.
-func (e *TransportError) Error() string {
-	return "snskit: " + e.Platform + " " + e.Method + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *TransportError) Unwrap() error { return e.Err }
 
 // contextOrBackground returns ctx, or context.Background for a nil ctx.
 func contextOrBackground(ctx context.Context) context.Context {
@@ -224,3 +191,10 @@ func contextOrBackground(ctx context.Context) context.Context {
 // Format prints String whatever the verb: %d or %x of an API would
 // otherwise print its fields, the app secret among them.
 func (a *API) Format(f fmt.State, verb rune) { io.WriteString(f, a.String()) }
+
+// httpClient returns a copy of the HTTP client the API sends requests with:
+// changing it changes nothing.
+func (a *API) httpClient() *http.Client {
+	c := *a.cfg.client
+	return &c
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -90,7 +91,7 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 		if err := c.wait(ctx); err != nil {
 			return nil, err
 		}
-		r, err := c.api.send(req, d.Platform, d.Method, d.secrets)
+		r, err := c.api.send(req, d.Platform, d.Method, d.Secrets())
 		if err != nil {
 			return nil, err
 		}
@@ -121,7 +122,7 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 // sending it or anything else (a dry run): a call that would need a side
 // request first (QQ's openid lookup) is refused with a *CallError that says
 // what to pass instead. The request carries secrets: mask them with
-// RedactURL before showing it. A multipart body streams from the files'
+// driver.RedactURL before showing it. A multipart body streams from the files'
 // readers when read.
 func (c Call) Request(ctx context.Context, params Params) (*http.Request, error) {
 	_, req, err := c.build(contextOrBackground(ctx), params, true)
@@ -130,7 +131,7 @@ func (c Call) Request(ctx context.Context, params Params) (*http.Request, error)
 
 // build validates the call, lets the platform prepare it, and assembles the
 // HTTP request. Nothing is sent.
-func (c Call) build(ctx context.Context, params Params, dryRun bool) (*Draft, *http.Request, error) {
+func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Draft, *http.Request, error) {
 	if c.api == nil {
 		return nil, nil, &CallError{Method: c.name, Reason: "call on a nil API; build one with snskit.New"}
 	}
@@ -158,37 +159,26 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*Draft, *h
 	if len(files) > 0 && c.verb == http.MethodGet {
 		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: "files are uploaded with POST, not GET"}
 	}
-	d := &Draft{
-		Platform:  p.Name(),
-		Method:    c.name,
-		Segments:  c.segs,
-		Verb:      c.verb,
-		Values:    values,
-		Files:     files,
-		Header:    make(http.Header, 2),
-		Auth:      c.api.cfg.auth,
-		AppID:     c.api.cfg.appID,
-		AppSecret: c.api.cfg.appSecret,
-		Version:   c.api.cfg.version,
-		DryRun:    dryRun,
-		api:       c.api,
-	}
-	d.secrets = d.secretsBuf[:0]
+	d := driver.NewDraft(apiClient{c.api})
+	d.Platform, d.Method, d.Segments, d.Verb = p.Name(), c.name, c.segs, c.verb
+	d.Values, d.Files = values, files
+	d.Auth, d.AppID, d.AppSecret, d.Version = c.api.cfg.auth, c.api.cfg.appID, c.api.cfg.appSecret, c.api.cfg.version
+	d.DryRun = dryRun
 	d.Secret(c.api.cfg.appSecret)
 	if err := p.Prepare(ctx, d); err != nil {
 		var ce *CallError
 		if errors.As(err, &ce) {
-			ce.Reason = Redact(ce.Reason, d.secrets)
+			ce.Reason = driver.Redact(ce.Reason, d.Secrets())
 			return d, nil, err
 		}
-		return d, nil, scrubbed{err, d.secrets}
+		return d, nil, driver.ScrubError(err, d.Secrets())
 	}
-	req, err := d.httpRequest(ctx)
+	req, err := httpRequest(ctx, d)
 	return d, req, err
 }
 
 // httpRequest assembles the prepared draft into an *http.Request.
-func (d *Draft) httpRequest(ctx context.Context) (*http.Request, error) {
+func httpRequest(ctx context.Context, d *driver.Draft) (*http.Request, error) {
 	if d.URL == nil {
 		return nil, d.Err("the platform set no URL")
 	}
@@ -246,7 +236,7 @@ func mergeQuery(q, v url.Values) string {
 
 // finishError fills in the call's names on platform errors and masks the
 // call's secrets in their messages.
-func (c Call) finishError(err error, d *Draft, r *Response) error {
+func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 	fix := func(e *Error) {
 		if e.Platform == "" {
 			e.Platform = d.Platform
@@ -254,7 +244,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 		if e.Method == "" {
 			e.Method = d.Method
 		}
-		e.Message = Redact(e.Message, d.secrets)
+		e.Message = driver.Redact(e.Message, d.Secrets())
 		redactDetail(e)
 	}
 	var pe *PartialError
@@ -269,7 +259,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 			if e.Platform == "" {
 				e.Platform = d.Platform
 			}
-			e.Message = Redact(e.Message, d.secrets)
+			e.Message = driver.Redact(e.Message, d.Secrets())
 			redactDetail(e)
 		}
 		return err
@@ -282,7 +272,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 	var re *ReplyError
 	if errors.As(err, &re) {
 		if re.Snippet != "" {
-			re.Snippet = snippet(Redact(r.Body, d.secrets), 120) // redact, then cut
+			re.Snippet = driver.Snippet(driver.Redact(r.Body, d.Secrets()), 120) // redact, then cut
 		}
 	}
 	return err
@@ -293,7 +283,7 @@ func (c Call) finishError(err error, d *Draft, r *Response) error {
 // other fields, such as captcha_sid, as they are.
 func redactDetail(e *Error) {
 	if raw := e.Detail.Raw; raw != "" {
-		if masked := RedactJSON(raw); masked != raw {
+		if masked := driver.RedactJSON(raw); masked != raw {
 			e.Detail = gjson.Parse(masked)
 		}
 	}

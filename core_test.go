@@ -17,6 +17,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
@@ -29,8 +30,8 @@ import (
 type fake struct{}
 
 func (fake) Name() string        { return "fake" }
-func (fake) Style() snskit.Style { return snskit.Style{} }
-func (fake) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (fake) Style() driver.Style { return driver.Style{} }
+func (fake) Prepare(ctx context.Context, d *driver.Draft) error {
 	u, err := d.Endpoint("https://api.example.com/api/" + strings.Join(d.Segments, "/"))
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (fake) Prepare(ctx context.Context, d *snskit.Draft) error {
 	return nil
 }
 func (fake) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -279,11 +280,11 @@ func TestHTTPClientIsCopiedNotMutated(t *testing.T) {
 	c := &http.Client{Timeout: time.Second}
 	api, err := snskit.New(fake{}, snskit.WithHTTPClient(c))
 	require.NoError(t, err)
-	got := api.HTTPClient()
+	got := api.Driver().HTTPClient()
 	assert.NotSame(t, c, got)
 	assert.Equal(t, time.Second, got.Timeout)
 	got.Timeout = 5 * time.Second
-	assert.Equal(t, time.Second, api.HTTPClient().Timeout)
+	assert.Equal(t, time.Second, api.Driver().HTTPClient().Timeout)
 	assert.Equal(t, time.Second, c.Timeout)
 }
 
@@ -355,9 +356,9 @@ func TestJSONPAndBOMAreAccepted(t *testing.T) {
 		require.NoError(t, err, body)
 		assert.Equal(t, "X", res.Get("openid").String())
 	}
-	_, ok := snskit.UnwrapJSONP(`cb({"a":1}) trailing`)
+	_, ok := driver.UnwrapJSONP(`cb({"a":1}) trailing`)
 	assert.False(t, ok)
-	_, ok = snskit.UnwrapJSONP(`<p>(x)</p>`)
+	_, ok = driver.UnwrapJSONP(`<p>(x)</p>`)
 	assert.False(t, ok)
 }
 
@@ -515,7 +516,7 @@ func TestDryRunBuildsSignedRequestWithoutSending(t *testing.T) {
 	assert.NotNil(t, req.GetBody, "form bodies can be replayed")
 	assert.Empty(t, *hits, "a dry run sends nothing")
 
-	masked := snskit.RedactURL(req.URL, nil)
+	masked := driver.RedactURL(req.URL, nil)
 	assert.NotContains(t, masked, secretToken)
 }
 
@@ -544,7 +545,7 @@ func TestLoggerMasksSecrets(t *testing.T) {
 
 func TestRedactQuery(t *testing.T) {
 	q := "a=1&access_token=abcdefghijklmnop&access_token_123=groupsecret12345&sig=ff&client_secret=s&code=c0de&openid=o"
-	got := snskit.RedactQuery(q)
+	got := driver.RedactQuery(q)
 	for _, s := range []string{"abcdefghijklmnop", "groupsecret12345", "sig=ff", "client_secret=s&", "code=c0de"} {
 		assert.NotContains(t, got, s)
 	}
@@ -593,12 +594,12 @@ func TestCredentialsMaskWhenPrinted(t *testing.T) {
 func TestEndpointRouting(t *testing.T) {
 	api, err := snskit.New(fake{}, snskit.WithBaseURL("http://127.0.0.1:9/sb/vk/"))
 	require.NoError(t, err)
-	u, err := api.Endpoint("https://oauth.vk.ru/authorize?client_id=1#frag")
+	u, err := api.Driver().Endpoint("https://oauth.vk.ru/authorize?client_id=1#frag")
 	require.NoError(t, err)
 	assert.Equal(t, "http://127.0.0.1:9/sb/vk/authorize?client_id=1#frag", u.String())
 
 	plain, _ := snskit.New(fake{})
-	u, err = plain.Endpoint("https://oauth.vk.ru/authorize")
+	u, err = plain.Driver().Endpoint("https://oauth.vk.ru/authorize")
 	require.NoError(t, err)
 	assert.Equal(t, "https://oauth.vk.ru/authorize", u.String())
 }
@@ -694,23 +695,23 @@ type failingSource struct{ err error }
 func (f failingSource) Token() (*oauth2.Token, error) { return nil, f.err }
 
 func TestRedactHeader(t *testing.T) {
-	assert.Equal(t, "Bearer ****cdef", snskit.RedactHeader("authorization", "Bearer "+secretToken, nil))
+	assert.Equal(t, "Bearer ****cdef", driver.RedactHeader("authorization", "Bearer "+secretToken, nil))
 	oauth := `OAuth oauth_consumer_key="ck", oauth_nonce="n", oauth_signature="c2lnbmF0dXJlLXZhbHVl", oauth_token="` + secretToken + `"`
-	got := snskit.RedactHeader("Authorization", oauth, nil)
+	got := driver.RedactHeader("Authorization", oauth, nil)
 	assert.Contains(t, got, `oauth_consumer_key="ck"`)
 	assert.Contains(t, got, `oauth_nonce="n"`)
 	assert.NotContains(t, got, secretToken)
 	assert.NotContains(t, got, "c2lnbmF0dXJlLXZhbHVl")
-	assert.Equal(t, "****", snskit.RedactHeader("Cookie", "remixsid=abc", nil))
-	assert.Equal(t, "x ****cdef y", snskit.RedactHeader("X-Other", "x "+secretToken+" y", []string{secretToken}))
-	assert.True(t, snskit.IsSecretParam("Access_Token"))
-	assert.False(t, snskit.IsSecretParam("user_ids"))
+	assert.Equal(t, "****", driver.RedactHeader("Cookie", "remixsid=abc", nil))
+	assert.Equal(t, "x ****cdef y", driver.RedactHeader("X-Other", "x "+secretToken+" y", []string{secretToken}))
+	assert.True(t, driver.IsSecretParam("Access_Token"))
+	assert.False(t, driver.IsSecretParam("user_ids"))
 }
 
 // fetcher is the fake platform with a side request in Prepare.
 type fetcher struct{ fake }
 
-func (fetcher) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (fetcher) Prepare(ctx context.Context, d *driver.Draft) error {
 	if err := (fake{}).Prepare(ctx, d); err != nil {
 		return err
 	}
@@ -753,7 +754,7 @@ func TestAPIPrintsNoSecret(t *testing.T) {
 
 func TestRedactJSON(t *testing.T) {
 	raw := `{"error_code":14,"captcha_sid":"548","request_params":[{"key":"method","value":"wall.post"},{"key":"captcha_key","value":"s4ndb0x-answer"},{"key":"access_token","value":"` + secretToken + `"}],"nested":{"refresh_token":"rt-0123456789abcdef","id":12345678901234567890}}`
-	got := snskit.RedactJSON(raw)
+	got := driver.RedactJSON(raw)
 	assert.NotContains(t, got, "s4ndb0x-answer")
 	assert.NotContains(t, got, secretToken)
 	assert.NotContains(t, got, "rt-0123456789abcdef")
@@ -762,6 +763,6 @@ func TestRedactJSON(t *testing.T) {
 	assert.Equal(t, "wall.post", doc.Get("request_params.0.value").String())
 	assert.Equal(t, "12345678901234567890", doc.Get("nested.id").Raw, "numbers are kept exactly")
 	plain := `{"a": 1, "b": [true]}`
-	assert.Equal(t, plain, snskit.RedactJSON(plain), "nothing secret: returned as it is")
-	assert.Equal(t, "not json", snskit.RedactJSON("not json"))
+	assert.Equal(t, plain, driver.RedactJSON(plain), "nothing secret: returned as it is")
+	assert.Equal(t, "not json", driver.RedactJSON("not json"))
 }

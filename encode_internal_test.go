@@ -2,6 +2,7 @@ package snskit
 
 import (
 	"fmt"
+	"github.com/snskit/snskit/driver"
 	"net/url"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestEncodeValuesMatchesURLValuesEncode(t *testing.T) {
 }
 
 func TestEncodedParamsDoNotShareStorage(t *testing.T) {
-	v, _, err := encodeParams(Params{"a": 1, "b": 2, "c": 3}, Style{})
+	v, _, err := encodeParams(Params{"a": 1, "b": 2, "c": 3}, driver.Style{})
 	assert.NoError(t, err)
 	v.Add("a", "extra") // must not overwrite b or c in the shared array
 	assert.Equal(t, []string{"1", "extra"}, v["a"])

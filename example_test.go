@@ -11,6 +11,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/snskit/snskit/platforms"
 )
 
@@ -85,7 +86,7 @@ func ExampleCall_Request() {
 	}
 	body, _ := io.ReadAll(req.Body)
 	fmt.Println(req.Method, req.URL)
-	fmt.Println(snskit.RedactQuery(string(body)))
+	fmt.Println(driver.RedactQuery(string(body)))
 	// Output:
 	// POST https://api.vk.ru/method/users.get
 	// access_token=****oken&fields=photo_100&user_ids=1%2C2&v=5.199

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 )
 
 // FuzzParseJSON: any body gives a document or a *ReplyError, never a panic.
@@ -12,13 +13,13 @@ func FuzzParseJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		_, err := snskit.ParseJSON(&snskit.Response{Platform: "p", Body: body})
+		_, err := driver.ParseJSON(&snskit.Response{Platform: "p", Body: body})
 		if err != nil {
 			if _, ok := err.(*snskit.ReplyError); !ok {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
 		}
-		_, _ = snskit.UnwrapJSONP(body)
-		_ = snskit.RedactQuery(body)
+		_, _ = driver.UnwrapJSONP(body)
+		_ = driver.RedactQuery(body)
 	})
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -126,7 +127,7 @@ func TestLoginNeedsAuthorizerAndApp(t *testing.T) {
 // golang.org/x/oauth2.
 type fakeAuthz struct{ fake }
 
-func (fakeAuthz) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+func (fakeAuthz) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	cfg, err := l.OAuth2Config("https://auth.example.com/authorize", "https://auth.example.com/token", oauth2.AuthStyleInParams)
 	if err != nil {
 		return "", err
@@ -134,7 +135,7 @@ func (fakeAuthz) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams
 	return cfg.AuthCodeURL(state), nil
 }
 
-func (fakeAuthz) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+func (fakeAuthz) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	cfg, err := l.OAuth2Config("https://auth.example.com/authorize", "https://auth.example.com/token", oauth2.AuthStyleInParams)
 	if err != nil {
 		return nil, err
@@ -146,7 +147,7 @@ func (fakeAuthz) Exchange(ctx context.Context, l *snskit.Login, code string, p *
 	return tok, nil
 }
 
-func (fakeAuthz) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+func (fakeAuthz) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	return nil, errors.New("not used")
 }
 

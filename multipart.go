@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/snskit/snskit/driver"
 )
 
 // multipartBody lays out a multipart/form-data body whose file parts stream
@@ -19,7 +21,7 @@ import (
 // ..., closing boundary. No goroutine and no copy of a file's content are
 // involved, so a dry-run request that is never sent leaks nothing. length is
 // -1 when a file's size is unknown.
-func multipartBody(values url.Values, files []FormFile) (body io.Reader, contentType string, length int64) {
+func multipartBody(values url.Values, files []driver.FormFile) (body io.Reader, contentType string, length int64) {
 	sw := &segmentWriter{}
 	mw := multipart.NewWriter(sw)
 	keys := make([]string, 0, len(values))

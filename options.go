@@ -1,6 +1,8 @@
 package snskit
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/time/rate"
 )
 
@@ -167,7 +170,7 @@ func WithAPIVersion(v string) Option {
 // call's own parameters win. They are checked as a call's would be.
 func WithParams(p Params) Option {
 	return func(cfg *config) error {
-		if _, _, err := encodeParams(p, Style{}); err != nil {
+		if _, _, err := encodeParams(p, driver.Style{}); err != nil {
 			return fmt.Errorf("snskit: WithParams: %w", err)
 		}
 		for _, v := range p {
@@ -218,4 +221,10 @@ func WithNonce(nonce func() string) Option {
 		cfg.nonce = nonce
 		return nil
 	}
+}
+
+func randomNonce() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/snskit/snskit/driver"
 )
 
 // Params are a call's parameters by name. Values are encoded as follows:
@@ -17,8 +19,8 @@ import (
 //   - string, and []byte as text; fmt.Stringer through its String method.
 //   - int, uint, float and their sized kinds in decimal (NaN and ±Inf are
 //     rejected).
-//   - bool as the platform's Style says: 1/0 on VK, true/false elsewhere.
-//   - time.Time as Unix seconds unless the platform's Style names a layout.
+//   - bool as the platform's driver.Style says: 1/0 on VK, true/false elsewhere.
+//   - time.Time as Unix seconds unless the platform's driver.Style names a layout.
 //   - slices and arrays of the above, comma-joined: []int{1, 2} -> "1,2".
 //   - maps, structs, json.Marshaler values and slices of them as JSON, for
 //     platforms that take JSON in a parameter (VK execute, for instance).
@@ -30,51 +32,18 @@ import (
 // before any request is sent.
 type Params map[string]any
 
-// Style tells how a platform writes parameter values on the wire.
-type Style struct {
-	// True and False are the encodings of bool; empty means "true"/"false".
-	True, False string
-	// TimeLayout formats time.Time values; empty means Unix seconds.
-	TimeLayout string
-}
-
-// File is a file to upload. Its content is streamed from Reader while the
-// request is sent, never read whole into memory. snskit reads Reader to its
-// end but does not close it.
-type File struct {
-	// Name is the file name sent to the platform; its extension matters to
-	// most platforms.
-	Name string
-	// Reader yields the content.
-	Reader io.Reader
-	// Size is the content's length in bytes, or -1 when unknown. Upload
-	// fills it in for readers that know their size (*os.File,
-	// *bytes.Reader, *strings.Reader...), which lets the request carry a
-	// Content-Length.
-	Size int64
-	// ContentType defaults to the type of Name's extension, or
-	// application/octet-stream.
-	ContentType string
-}
-
 // Upload returns a File for r named name, with its size when r can tell it.
 func Upload(name string, r io.Reader) File {
 	return File{Name: name, Reader: r, Size: readerSize(r)}
 }
 
-// FormFile is a File placed under a form field.
-type FormFile struct {
-	Field string
-	File  File
-}
-
 // encodeParams encodes p with style into values and file parts.
-func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
+func encodeParams(p Params, style driver.Style) (url.Values, []driver.FormFile, error) {
 	values := make(url.Values, len(p)+6)
 	// One backing array for all values, each capped at one element so that
 	// Values.Add reallocates instead of overwriting its neighbour.
 	strs := make([]string, 0, len(p))
-	var files []FormFile
+	var files []driver.FormFile
 	for k, v := range p {
 		if k == "" {
 			return nil, nil, fmt.Errorf("a parameter has an empty name")
@@ -84,7 +53,7 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 			if err := checkFile(k, f); err != nil {
 				return nil, nil, err
 			}
-			files = append(files, FormFile{Field: k, File: f})
+			files = append(files, driver.FormFile{Field: k, File: f})
 			continue
 		case *File:
 			if f == nil {
@@ -93,7 +62,7 @@ func encodeParams(p Params, style Style) (url.Values, []FormFile, error) {
 			if err := checkFile(k, *f); err != nil {
 				return nil, nil, err
 			}
-			files = append(files, FormFile{Field: k, File: *f})
+			files = append(files, driver.FormFile{Field: k, File: *f})
 			continue
 		case nil:
 			continue
@@ -120,7 +89,7 @@ func checkFile(field string, f File) error {
 
 // encodeValue encodes one value. top is false inside a slice, where nested
 // slices and objects are not comma-joinable.
-func encodeValue(v any, style Style, top bool) (string, error) {
+func encodeValue(v any, style driver.Style, top bool) (string, error) {
 	switch x := v.(type) {
 	case string:
 		return x, nil
@@ -185,7 +154,7 @@ func encodeValue(v any, style Style, top bool) (string, error) {
 
 // encodeReflect handles the kinds the fast path does not name: named types
 // of basic kinds, other slices, maps and structs.
-func encodeReflect(v any, style Style, top bool) (string, error) {
+func encodeReflect(v any, style driver.Style, top bool) (string, error) {
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
 	case reflect.String:
@@ -268,7 +237,7 @@ func formatFloat(f float64, bits int) (string, error) {
 	return strconv.FormatFloat(f, 'f', -1, bits), nil
 }
 
-func formatBool(b bool, style Style) string {
+func formatBool(b bool, style driver.Style) string {
 	if b {
 		if style.True != "" {
 			return style.True

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/time/rate"
 )
 
@@ -46,7 +47,7 @@ func WithRetry(max int, base time.Duration) Option {
 // A *PartialError is never resent: the platform acted on the other
 // sub-requests (a VK execute that posted, then hit a limit), and doing them
 // again would repeat their effects.
-func (c Call) retryable(err error, d *Draft, try int) bool {
+func (c Call) retryable(err error, d *driver.Draft, try int) bool {
 	var pe *PartialError
 	return try < c.api.cfg.retries && len(d.Files) == 0 && errors.Is(err, ErrRateLimited) && !errors.As(err, &pe)
 }
@@ -56,17 +57,18 @@ func (c Call) retryable(err error, d *Draft, try int) bool {
 // reports whether the call should be sent again, or returns err joined with
 // the refresh's failure. Calls with files are not resent: their readers
 // cannot be read twice.
-func (c Call) refreshExpired(ctx context.Context, err error, d *Draft) (bool, error) {
+func (c Call) refreshExpired(ctx context.Context, err error, d *driver.Draft) (bool, error) {
 	var pe *PartialError
-	if d.usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) || errors.As(err, &pe) {
+	used, usedBy := d.TokenUsed()
+	if usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) || errors.As(err, &pe) {
 		return false, err // a partial result means the platform acted: never resend
 	}
-	r, ok := d.usedBy.Refresher()
+	r, ok := usedBy.Refresher()
 	if !ok {
 		return false, err
 	}
-	if rerr := r.Refresh(ctx, d.used); rerr != nil {
-		return false, fmt.Errorf("%w (and refreshing the token failed: %w)", err, scrubbed{rerr, d.secrets})
+	if rerr := r.Refresh(ctx, used); rerr != nil {
+		return false, fmt.Errorf("%w (and refreshing the token failed: %w)", err, driver.ScrubError(rerr, d.Secrets()))
 	}
 	return true, nil
 }

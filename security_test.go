@@ -25,7 +25,7 @@ func TestAPIFormatMasksAppSecret(t *testing.T) {
 		}
 	}
 	login, _ := api.Login("https://example.com/cb")
-	cfg, _ := login.OAuth2Config("https://a/authorize", "https://a/token", oauth2.AuthStyleInParams)
+	cfg, _ := login.Driver().OAuth2Config("https://a/authorize", "https://a/token", oauth2.AuthStyleInParams)
 	_ = cfg
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -44,7 +45,7 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	doc, err := ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -53,7 +54,7 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 			HTTPStatus: r.StatusCode, Class: ErrBadParams, Detail: doc}
 	}
 	if r.StatusCode >= 400 {
-		return doc, r.replyError("upload server answered with an error status")
+		return doc, r.BadReply("upload server answered with an error status")
 	}
 	return doc, nil
 }

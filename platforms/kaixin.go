@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -81,9 +82,9 @@ func Kaixin() snskit.Platform { return kaixin{} }
 type kaixin struct{}
 
 func (kaixin) Name() string        { return "kaixin" }
-func (kaixin) Style() snskit.Style { return snskit.Style{} }
+func (kaixin) Style() driver.Style { return driver.Style{} }
 
-func (kaixin) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (kaixin) Prepare(ctx context.Context, d *driver.Draft) error {
 	for _, f := range d.Files {
 		if !kaixinFileField(f.Field) {
 			return d.Err("takes files in the %s parameter, not %q", kaixinFileList, f.Field)
@@ -166,7 +167,7 @@ func kaixinFileField(field string) bool {
 // (from d.Endpoint, so a base URL is signed as such), its query, and a
 // form-urlencoded body; a multipart body is not covered (RFC 5849 3.4.1.3),
 // and its oauth_* parameters travel in the Authorization header.
-func kaixinSign(d *snskit.Draft, c *auth.OAuth1) error {
+func kaixinSign(d *driver.Draft, c *auth.OAuth1) error {
 	if c.ConsumerKey == "" || c.Token == "" {
 		return d.Err("the OAuth 1.0a credential needs a consumer key and an access token; build it with auth.OAuth1Token(consumerKey, consumerSecret, token, tokenSecret)")
 	}
@@ -196,7 +197,7 @@ func kaixinSign(d *snskit.Draft, c *auth.OAuth1) error {
 }
 
 func (kaixin) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	failed := r.StatusCode >= 400
 	if err != nil {
 		if failed {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 	"golang.org/x/oauth2"
 )
@@ -55,19 +56,19 @@ func KaixinOAuth1(api *snskit.API, callback string, scopes ...string) (*auth.OAu
 	}
 	var urls [3]string
 	for i, name := range []string{"request_token", "authorize", "access_token"} {
-		u, err := api.Endpoint(KaixinOAuth1URL + name)
+		u, err := api.Driver().Endpoint(KaixinOAuth1URL + name)
 		if err != nil {
 			return nil, err
 		}
 		urls[i] = u.String()
 	}
 	flow := &auth.OAuth1Flow{
-		ConsumerKey: api.AppID(), ConsumerSecret: api.AppSecret(),
+		ConsumerKey: api.AppID(), ConsumerSecret: api.Driver().AppSecret(),
 		RequestTokenURL: urls[0], AuthorizeURL: urls[1], AccessTokenURL: urls[2],
 		Callback:   callback,
-		HTTPClient: api.HTTPClient(),
-		Now:        api.Now,
-		Nonce:      api.Nonce,
+		HTTPClient: api.Driver().HTTPClient(),
+		Now:        api.Driver().Now,
+		Nonce:      api.Driver().Nonce,
 		CheckReply: kaixinOAuth1Reply,
 	}
 	if len(scopes) > 0 {
@@ -98,17 +99,17 @@ func kaixinApp(api *snskit.API, step string) (*snskit.API, error) {
 	if _, ok := api.Platform().(kaixin); !ok {
 		return nil, fmt.Errorf("snskit: kaixin %s: the client is for %s; build it with platforms.Kaixin()", step, api.Platform().Name())
 	}
-	if api.AppID() == "" || api.AppSecret() == "" {
+	if api.AppID() == "" || api.Driver().AppSecret() == "" {
 		return nil, fmt.Errorf("snskit: kaixin %s needs the app key and secret; pass them with snskit.WithApp(key, secret)", step)
 	}
 	return api, nil
 }
 
-// AuthCodeURL implements snskit.Authorizer: Kaixin's OAuth 2.0 authorize
+// AuthCodeURL implements driver.Authorizer: Kaixin's OAuth 2.0 authorize
 // URL https://api.kaixin001.com/oauth2/authorize with client_id,
 // response_type=code, redirect_uri, scope (space-separated) and state, and
 // any snskit.AuthParam (such as display). Kaixin takes no PKCE.
-func (kaixin) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+func (kaixin) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	if p.PKCE != nil {
 		return "", errors.New("snskit: kaixin login does not take PKCE; leave snskit.WithPKCE out")
 	}
@@ -127,12 +128,12 @@ func (kaixin) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (
 	return cfg.AuthCodeURL(state, opts...), nil
 }
 
-// Exchange implements snskit.Authorizer: a POST to
+// Exchange implements driver.Authorizer: a POST to
 // https://api.kaixin001.com/oauth2/access_token with
 // grant_type=authorization_code. Kaixin's errors are *snskit.Error values:
 // invalid_grant (an unknown, used or expired code) is snskit.ErrBadParams,
 // invalid_client snskit.ErrTokenInvalid.
-func (kaixin) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+func (kaixin) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	if p.PKCE != nil {
 		return nil, errors.New("snskit: kaixin login does not take PKCE; leave snskit.WithPKCE out")
 	}
@@ -151,10 +152,10 @@ func (kaixin) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	return tok, nil
 }
 
-// Refresh implements snskit.Authorizer: grant_type=refresh_token at the same
+// Refresh implements driver.Authorizer: grant_type=refresh_token at the same
 // endpoint. A refused refresh token (invalid_grant) is
 // snskit.ErrTokenInvalid: log in again.
-func (kaixin) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+func (kaixin) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	cfg, err := kaixinOAuth2Config(l)
 	if err != nil {
 		return nil, err
@@ -166,7 +167,7 @@ func (kaixin) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 	return tok, nil
 }
 
-func kaixinOAuth2Config(l *snskit.Login) (*oauth2.Config, error) {
+func kaixinOAuth2Config(l driver.Login) (*oauth2.Config, error) {
 	return l.OAuth2Config(KaixinOAuth2URL+"authorize", KaixinOAuth2URL+"access_token", oauth2.AuthStyleInParams)
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/snskit/snskit/platforms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -653,5 +654,5 @@ func TestKaixinDryRunOAuth2(t *testing.T) {
 	assert.Equal(t, "GET", req.Method)
 	assert.Equal(t, "https://api.kaixin001.com/friends/me.json", req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
 	assert.Equal(t, "access_token="+kaixinToken+"&fields=uid%2Cname%2Clogo50&num=20&start=0", req.URL.RawQuery)
-	assert.NotContains(t, snskit.RedactURL(req.URL, nil), kaixinToken, "the dry-run URL can be shown once redacted")
+	assert.NotContains(t, driver.RedactURL(req.URL, nil), kaixinToken, "the dry-run URL can be shown once redacted")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -88,9 +89,9 @@ type qqLookup struct {
 }
 
 func (*qq) Name() string        { return "qq" }
-func (*qq) Style() snskit.Style { return snskit.Style{} }
+func (*qq) Style() driver.Style { return driver.Style{} }
 
-func (q *qq) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (q *qq) Prepare(ctx context.Context, d *driver.Draft) error {
 	if d.Verb == "" {
 		d.Verb = http.MethodPost
 		if last := d.Segments[len(d.Segments)-1]; strings.HasPrefix(last, "get_") ||
@@ -155,7 +156,7 @@ func (q *qq) Prepare(ctx context.Context, d *snskit.Draft) error {
 // /oauth2.0/me. Concurrent first calls with one token share one lookup; if
 // that lookup is cancelled by its caller's context, a waiter whose own
 // context is alive tries again.
-func (q *qq) openID(ctx context.Context, d *snskit.Draft, tok string) (string, error) {
+func (q *qq) openID(ctx context.Context, d *driver.Draft, tok string) (string, error) {
 	me, err := d.Endpoint(QQGraphURL + "/oauth2.0/me")
 	if err != nil {
 		return "", err
@@ -211,7 +212,7 @@ func (q *qq) openID(ctx context.Context, d *snskit.Draft, tok string) (string, e
 }
 
 // qqFetchOpenID asks /oauth2.0/me (URL me) for the openid of tok.
-func qqFetchOpenID(ctx context.Context, d *snskit.Draft, me *url.URL, tok string) (string, error) {
+func qqFetchOpenID(ctx context.Context, d *driver.Draft, me *url.URL, tok string) (string, error) {
 	id, _, err := qqFetchMe(ctx, me, tok, false, func(req *http.Request) (*snskit.Response, error) {
 		return d.Fetch(ctx, req)
 	})
@@ -220,7 +221,7 @@ func qqFetchOpenID(ctx context.Context, d *snskit.Draft, me *url.URL, tok string
 
 // qqFetchMe asks /oauth2.0/me (URL me) for the openid of tok and, with
 // unionID, its unionid; send sends the request (Draft.Fetch for calls,
-// Login.Send for the login). The answer is JSONP; errors come wrapped the
+// driver.Login.Send for the login). The answer is JSONP; errors come wrapped the
 // same way and give a *snskit.Error.
 func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send func(*http.Request) (*snskit.Response, error)) (openid, unionid string, err error) {
 	u := *me
@@ -231,13 +232,13 @@ func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send 
 	u.RawQuery = q.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return "", "", errors.New("snskit: qq: building the openid lookup: " + snskit.Redact(err.Error(), []string{tok}))
+		return "", "", errors.New("snskit: qq: building the openid lookup: " + driver.Redact(err.Error(), []string{tok}))
 	}
 	r, err := send(req)
 	if err != nil {
 		return "", "", err
 	}
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return "", "", err
 	}
@@ -252,7 +253,7 @@ func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send 
 }
 
 func (*qq) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
 )
 
@@ -55,8 +56,8 @@ import (
 //	client, _ := api.With(snskit.WithAuth(auth.TokenSource(login.TokenSource(tok, auth.OnToken(save)))))
 //	user, err := client.Method("user.get_user_info").Do(nil)
 
-// AuthCodeURL implements snskit.Authorizer.
-func (*qq) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+// AuthCodeURL implements driver.Authorizer.
+func (*qq) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	if p.PKCE != nil {
 		return "", qqNoPKCE()
 	}
@@ -86,10 +87,10 @@ func (*qq) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (str
 	return u.String(), nil
 }
 
-// Exchange implements snskit.Authorizer. If the openid lookup fails after
+// Exchange implements driver.Authorizer. If the openid lookup fails after
 // QQ gave the token (the code is spent by then), Exchange returns the token
 // and the error: keep the token, calls look the openid up again.
-func (q *qq) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+func (q *qq) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	if p.PKCE != nil {
 		return nil, qqNoPKCE()
 	}
@@ -137,8 +138,8 @@ func (q *qq) Exchange(ctx context.Context, l *snskit.Login, code string, p *snsk
 	return tok.WithExtra(fields), nil
 }
 
-// Refresh implements snskit.Authorizer.
-func (*qq) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+// Refresh implements driver.Authorizer.
+func (*qq) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	qs := qqQuery{}
 	qs.add("grant_type", "refresh_token")
 	qs.add("client_id", l.AppID())
@@ -173,13 +174,13 @@ func QQOpenID(ctx context.Context, api *snskit.API, accessToken string) (openid,
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// API.Send reads the lookup bounded and masks the token and the app key.
-	me, err := api.Endpoint(QQGraphURL + "/oauth2.0/me")
+	// Client.Send reads the lookup bounded and masks the token and the app key.
+	me, err := api.Driver().Endpoint(QQGraphURL + "/oauth2.0/me")
 	if err != nil {
 		return "", "", err
 	}
 	return qqFetchMe(ctx, me, accessToken, true, func(req *http.Request) (*snskit.Response, error) {
-		return api.Send(ctx, req, "oauth2.0/me", accessToken)
+		return api.Driver().Send(ctx, req, "oauth2.0/me", accessToken)
 	})
 }
 
@@ -190,7 +191,7 @@ func qqNoPKCE() error {
 // qqToken sends GET /oauth2.0/token?rawQuery and reads QQ's answer in any
 // of its shapes: urlencoded, JSON, or a JSONP error. It returns the token
 // and the answer's fields.
-func qqToken(ctx context.Context, l *snskit.Login, rawQuery string, secrets ...string) (*oauth2.Token, map[string]any, error) {
+func qqToken(ctx context.Context, l driver.Login, rawQuery string, secrets ...string) (*oauth2.Token, map[string]any, error) {
 	const step = "oauth2.0/token"
 	u, err := l.Endpoint(QQGraphURL + "/oauth2.0/token")
 	if err != nil {
@@ -199,21 +200,21 @@ func qqToken(ctx context.Context, l *snskit.Login, rawQuery string, secrets ...s
 	u.RawQuery = rawQuery
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, nil, errors.New("snskit: qq login: building the request: " + snskit.Redact(err.Error(), append(secrets, l.AppSecret())))
+		return nil, nil, errors.New("snskit: qq login: building the request: " + driver.Redact(err.Error(), append(secrets, l.AppSecret())))
 	}
 	r, err := l.Send(ctx, req, step, secrets...)
 	if err != nil {
 		return nil, nil, err
 	}
 	body := strings.TrimSpace(strings.TrimPrefix(r.Body, "\uFEFF"))
-	_, jsonp := snskit.UnwrapJSONP(body)
+	_, jsonp := driver.UnwrapJSONP(body)
 	if body == "" || jsonp || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "<") {
-		doc, err := snskit.ParseJSON(r)
+		doc, err := driver.ParseJSON(r)
 		if err != nil {
 			return nil, nil, tencentHideToken(err, r)
 		}
 		if e := qqError(r, doc); e != nil {
-			e.Message = snskit.Redact(e.Message, append(secrets, l.AppSecret()))
+			e.Message = driver.Redact(e.Message, append(secrets, l.AppSecret()))
 			return nil, nil, e
 		}
 		fields, _ := doc.Value().(map[string]any)
@@ -229,7 +230,7 @@ func qqToken(ctx context.Context, l *snskit.Login, rawQuery string, secrets ...s
 	}
 	if code := v.Get("error"); code != "" {
 		return nil, nil, &snskit.Error{Platform: "qq", Method: step, Code: code, HTTPStatus: r.StatusCode,
-			Message: snskit.Redact(v.Get("error_description"), append(secrets, l.AppSecret())),
+			Message: driver.Redact(v.Get("error_description"), append(secrets, l.AppSecret())),
 			Class:   qqCodeClass(code)}
 	}
 	tok, err := l.TokenFromValues(v)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -52,9 +53,9 @@ func Renren() snskit.Platform { return renren{} }
 type renren struct{}
 
 func (renren) Name() string        { return "renren" }
-func (renren) Style() snskit.Style { return snskit.Style{} }
+func (renren) Style() driver.Style { return driver.Style{} }
 
-func (renren) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (renren) Prepare(ctx context.Context, d *driver.Draft) error {
 	u, err := d.Endpoint(RenrenAPIURL + strings.Join(d.Segments, "/"))
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func (renren) Prepare(ctx context.Context, d *snskit.Draft) error {
 }
 
 func (renren) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}

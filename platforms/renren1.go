@@ -11,6 +11,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -68,9 +69,9 @@ type renren1 struct {
 }
 
 func (*renren1) Name() string        { return "renren1" }
-func (*renren1) Style() snskit.Style { return snskit.Style{True: "1", False: "0"} }
+func (*renren1) Style() driver.Style { return driver.Style{True: "1", False: "0"} }
 
-func (p *renren1) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (p *renren1) Prepare(ctx context.Context, d *driver.Draft) error {
 	if d.Verb == http.MethodGet {
 		return d.Err("Renren API 1.0 calls are sent as POST so that the access token stays out of URLs; do not force GET")
 	}
@@ -129,7 +130,7 @@ func (p *renren1) nextCallID(now int64) int64 {
 
 // renren1Credential places the access token, or the session key and the app
 // key, unless the call carries its own.
-func renren1Credential(ctx context.Context, d *snskit.Draft) error {
+func renren1Credential(ctx context.Context, d *driver.Draft) error {
 	v := d.Values
 	if tok := v.Get("access_token"); tok != "" {
 		d.Secret(tok)
@@ -194,7 +195,7 @@ func renren1Sig(values map[string][]string, secret string) string {
 }
 
 func (*renren1) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}

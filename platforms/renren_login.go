@@ -13,6 +13,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
 )
 
@@ -63,8 +64,8 @@ import (
 // token for an API 1.0 session key.
 const renrenSessionKeyPath = "/renren_api/session_key"
 
-// AuthCodeURL implements snskit.Authorizer.
-func (renren) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+// AuthCodeURL implements driver.Authorizer.
+func (renren) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	if p.PKCE != nil {
 		return "", renrenNoPKCE(l)
 	}
@@ -83,10 +84,10 @@ func (renren) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (
 	return conf.AuthCodeURL(state, opts...), nil
 }
 
-// Exchange implements snskit.Authorizer. Extras of the authorize page
+// Exchange implements driver.Authorizer. Extras of the authorize page
 // (x_renew, display) are ignored, so that one set of options can serve both
 // steps; other extras are sent to the token endpoint.
-func (renren) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+func (renren) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	if p.PKCE != nil {
 		return nil, renrenNoPKCE(l)
 	}
@@ -111,8 +112,8 @@ func (renren) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	return tok, nil
 }
 
-// Refresh implements snskit.Authorizer with grant_type=refresh_token.
-func (renren) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+// Refresh implements driver.Authorizer with grant_type=refresh_token.
+func (renren) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	conf, err := renrenConfig(l)
 	if err != nil {
 		return nil, err
@@ -126,28 +127,28 @@ func (renren) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 	return tok, nil
 }
 
-// AuthCodeURL implements snskit.Authorizer: API 1.0 logs in as API 2.0 does.
-func (*renren1) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+// AuthCodeURL implements driver.Authorizer: API 1.0 logs in as API 2.0 does.
+func (*renren1) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	return renren{}.AuthCodeURL(l, state, p)
 }
 
-// Exchange implements snskit.Authorizer, as for API 2.0.
-func (*renren1) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+// Exchange implements driver.Authorizer, as for API 2.0.
+func (*renren1) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	return renren{}.Exchange(ctx, l, code, p)
 }
 
-// Refresh implements snskit.Authorizer, as for API 2.0.
-func (*renren1) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+// Refresh implements driver.Authorizer, as for API 2.0.
+func (*renren1) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	return renren{}.Refresh(ctx, l, t)
 }
 
-func renrenConfig(l *snskit.Login) (*oauth2.Config, error) {
+func renrenConfig(l driver.Login) (*oauth2.Config, error) {
 	return l.OAuth2Config(RenrenGraphURL+"/oauth/authorize", RenrenGraphURL+"/oauth/token", oauth2.AuthStyleInParams)
 }
 
-func renrenName(l *snskit.Login) string { return l.API().Platform().Name() }
+func renrenName(l driver.Login) string { return l.Name() }
 
-func renrenNoPKCE(l *snskit.Login) error {
+func renrenNoPKCE(l driver.Login) error {
 	return fmt.Errorf("snskit: %s login: Renren's OAuth does not take PKCE; drop snskit.WithPKCE and keep checking state", renrenName(l))
 }
 
@@ -255,23 +256,23 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// API.Send reads the page bounded and masks the token and the app
+	// Client.Send reads the page bounded and masks the token and the app
 	// secret in errors and logs.
-	u, err := api.Endpoint(RenrenGraphURL + renrenSessionKeyPath)
+	u, err := api.Driver().Endpoint(RenrenGraphURL + renrenSessionKeyPath)
 	if err != nil {
 		return nil, err
 	}
 	u.RawQuery = url.Values{"oauth_token": {accessToken}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, errors.New("snskit: renren session key: building the request: " + snskit.Redact(err.Error(), []string{accessToken}))
+		return nil, errors.New("snskit: renren session key: building the request: " + driver.Redact(err.Error(), []string{accessToken}))
 	}
 	const step = "renren_api/session_key"
-	r, err := api.Send(ctx, req, step, accessToken)
+	r, err := api.Driver().Send(ctx, req, step, accessToken)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		var re *snskit.ReplyError
 		if errors.As(err, &re) {
@@ -283,7 +284,7 @@ func RenrenSessionKey(ctx context.Context, api *snskit.API, accessToken string) 
 		code := e.String()
 		return nil, &snskit.Error{
 			Platform: api.Platform().Name(), Method: step, Code: code,
-			Message:    snskit.Redact(doc.Get("error_description").String(), []string{accessToken}),
+			Message:    driver.Redact(doc.Get("error_description").String(), []string{accessToken}),
 			HTTPStatus: r.StatusCode, Class: renrenOAuthClass(false)(code), Detail: doc,
 		}
 	}

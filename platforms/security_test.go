@@ -3,12 +3,13 @@ package platforms_test
 import (
 	"context"
 	"fmt"
-	"golang.org/x/oauth2"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"golang.org/x/oauth2"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -39,9 +40,9 @@ func VK() snskit.Platform { return vk{} }
 type vk struct{}
 
 func (vk) Name() string        { return "vk" }
-func (vk) Style() snskit.Style { return snskit.Style{True: "1", False: "0"} }
+func (vk) Style() driver.Style { return driver.Style{True: "1", False: "0"} }
 
-func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (vk) Prepare(ctx context.Context, d *driver.Draft) error {
 	if d.Verb == http.MethodGet {
 		return d.Err("VK calls are sent as POST so that the access token stays out of URLs; do not force GET")
 	}
@@ -93,7 +94,7 @@ func (vk) Prepare(ctx context.Context, d *snskit.Draft) error {
 }
 
 func (vk) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}

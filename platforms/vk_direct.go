@@ -116,7 +116,7 @@ func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) 
 		scope = "offline"
 	}
 	form := url.Values{
-		"grant_type": {"password"}, "client_id": {api.AppID()}, "client_secret": {api.AppSecret()},
+		"grant_type": {"password"}, "client_id": {api.AppID()}, "client_secret": {api.Driver().AppSecret()},
 		"username": {cfg.Username}, "password": {cfg.Password}, "scope": {scope},
 		"2fa_supported": {"1"}, "v": {vkVersion(api)},
 	}
@@ -131,7 +131,7 @@ func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) 
 		var e *snskit.Error
 		switch {
 		case err == nil:
-			tok, terr := api.TokenFromJSON(doc)
+			tok, terr := api.Driver().TokenFromJSON(doc)
 			if terr != nil {
 				return nil, fmt.Errorf("snskit: vk %s: %v", step, terr)
 			}
@@ -214,12 +214,12 @@ func VKServiceToken(ctx context.Context, api *snskit.API) (*oauth2.Token, error)
 		return nil, err
 	}
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {api.AppID()},
-		"client_secret": {api.AppSecret()}, "v": {vkVersion(api)}}
+		"client_secret": {api.Driver().AppSecret()}, "v": {vkVersion(api)}}
 	doc, err := vkTokenRequest(ctx, api, VKOAuthURL+"/access_token", step, form)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := api.TokenFromJSON(doc)
+	tok, err := api.Driver().TokenFromJSON(doc)
 	if err != nil {
 		return nil, fmt.Errorf("snskit: vk %s: %v", step, err)
 	}

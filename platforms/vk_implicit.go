@@ -11,6 +11,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 	"golang.org/x/oauth2"
 )
@@ -37,12 +38,12 @@ func VKImplicitURL(login *snskit.Login, state string, groupIDs ...int64) (string
 	if state == "" {
 		return "", fmt.Errorf("snskit: vk implicit flow: an empty state; pass auth.NewState() and keep it to check the redirect")
 	}
-	u, err := login.Endpoint(VKOAuthURL + "/authorize")
+	u, err := login.Driver().Endpoint(VKOAuthURL + "/authorize")
 	if err != nil {
 		return "", err
 	}
 	q := url.Values{
-		"client_id":     {login.AppID()},
+		"client_id":     {login.Driver().AppID()},
 		"redirect_uri":  {login.RedirectURL()},
 		"display":       {"page"},
 		"response_type": {"token"},
@@ -96,7 +97,7 @@ func (r *VKImplicitResult) CommunityAuth(defaultGroup int64) auth.Credential {
 // redirect (#error=access_denied&error_description=...) gives a
 // *snskit.Error (access_denied is snskit.ErrPermission). Token expiries are
 // counted from time.Now (ParseVKRedirectAt takes the time, such as the
-// client's api.Now()); expires_in 0 means the token never expires.
+// client's api.Driver().Now()); expires_in 0 means the token never expires.
 func ParseVKRedirect(redirect string) (*VKImplicitResult, error) {
 	return ParseVKRedirectAt(redirect, time.Now())
 }
@@ -193,7 +194,7 @@ func VKCommunityExchange(ctx context.Context, login *snskit.Login, code string) 
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	form := url.Values{"client_id": {login.AppID()}, "client_secret": {login.AppSecret()},
+	form := url.Values{"client_id": {login.Driver().AppID()}, "client_secret": {login.Driver().AppSecret()},
 		"redirect_uri": {login.RedirectURL()}, "code": {code}}
 	doc, err := vkTokenRequest(ctx, login.API(), VKOAuthURL+"/access_token", "access_token", form, code)
 	if err != nil {
@@ -225,7 +226,7 @@ func VKCommunityExchange(ctx context.Context, login *snskit.Login, code string) 
 // JSON answer, or VK's error as a *snskit.Error classified by vkOAuthClass,
 // with the app secret and secrets masked.
 func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string, form url.Values, secrets ...string) (gjson.Result, error) {
-	u, err := api.Endpoint(endpoint)
+	u, err := api.Driver().Endpoint(endpoint)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -234,17 +235,17 @@ func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string,
 		return gjson.Result{}, fmt.Errorf("snskit: vk %s: %v", step, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r, err := api.Send(ctx, req, step, secrets...)
+	r, err := api.Driver().Send(ctx, req, step, secrets...)
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, dropSnippet(err)
 	}
 	if code := doc.Get("error").String(); code != "" {
 		return doc, &snskit.Error{Platform: "vk", Method: step, Code: code,
-			Message:    snskit.Redact(doc.Get("error_description").String(), append(secrets, api.AppSecret())),
+			Message:    driver.Redact(doc.Get("error_description").String(), append(secrets, api.Driver().AppSecret())),
 			HTTPStatus: r.StatusCode, Class: vkOAuthClass(code), Detail: doc}
 	}
 	if r.StatusCode >= 400 {

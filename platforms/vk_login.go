@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
 )
 
@@ -50,7 +51,7 @@ func vkSetByLogin() []string {
 	return []string{"client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method"}
 }
 
-// AuthCodeURL implements snskit.Authorizer: VK's authorize URL with
+// AuthCodeURL implements driver.Authorizer: VK's authorize URL with
 // client_id, redirect_uri, response_type=code, scope (comma-separated, or a
 // bitmask passed as the only scope), state, v (the client's API version)
 // and display=page (snskit.AuthParam("display", "popup") or "mobile"
@@ -58,7 +59,7 @@ func vkSetByLogin() []string {
 // group_ids=1,2 for community tokens, see VKCommunityExchange). With
 // snskit.WithPKCE it adds an S256 code_challenge (VK ID accepts PKCE;
 // unverified for oauth.vk.ru).
-func (vk) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+func (vk) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	cfg, err := vkOAuth2Config(l)
 	if err != nil {
 		return "", err
@@ -68,7 +69,7 @@ func (vk) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (stri
 			return "", fmt.Errorf("snskit: vk login: %s is set by the login; leave it out of AuthParam", k)
 		}
 	}
-	v := url.Values{"v": {vkVersion(l.API())}, "display": {"page"}}
+	v := url.Values{"v": {vkVersion(l)}, "display": {"page"}}
 	if s := vkScope(l.Scopes()); s != "" {
 		v.Set("scope", s)
 	}
@@ -86,14 +87,14 @@ func (vk) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (stri
 	return cfg.AuthCodeURL(state, opts...), nil
 }
 
-// Exchange implements snskit.Authorizer: it trades the code for a token at
+// Exchange implements driver.Authorizer: it trades the code for a token at
 // https://oauth.vk.ru/access_token (with the PKCE verifier when given). The
 // token's Extra holds user_id and, with the email scope, email; an
 // expires_in of 0 (the offline scope) gives a token that never expires.
 // VK's errors are *snskit.Error values: invalid_grant (a reused, expired or
 // unknown code, a wrong verifier) is snskit.ErrBadParams, invalid_client
 // snskit.ErrTokenInvalid.
-func (vk) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+func (vk) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	cfg, err := vkOAuth2Config(l)
 	if err != nil {
 		return nil, err
@@ -116,14 +117,14 @@ func (vk) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.
 	return tok, nil
 }
 
-// Refresh implements snskit.Authorizer. VK's OAuth has no refresh tokens, so
+// Refresh implements driver.Authorizer. VK's OAuth has no refresh tokens, so
 // it always fails: log in again, or ask for the offline scope, whose tokens
 // never expire.
-func (vk) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+func (vk) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	return nil, errors.New("snskit: vk tokens cannot be refreshed (VK's OAuth has no refresh tokens); log in again, or ask for the offline scope for a token that never expires")
 }
 
-func vkOAuth2Config(l *snskit.Login) (*oauth2.Config, error) {
+func vkOAuth2Config(l driver.Login) (*oauth2.Config, error) {
 	cfg, err := l.OAuth2Config(VKOAuthURL+"/authorize", VKOAuthURL+"/access_token", oauth2.AuthStyleInParams)
 	if err != nil {
 		return nil, err
@@ -140,7 +141,7 @@ func vkScope(scopes []string) string {
 
 // vkVersion returns the API version the client sends with its calls
 // (snskit.WithAPIVersion, or VKDefaultVersion).
-func vkVersion(api *snskit.API) string {
+func vkVersion(api interface{ Version() string }) string {
 	if v := api.Version(); v != "" {
 		return v
 	}
@@ -190,7 +191,7 @@ func vkApp(api *snskit.API, step string) (*snskit.API, error) {
 	if _, ok := api.Platform().(vk); !ok {
 		return nil, fmt.Errorf("snskit: vk %s: the client is for %s; build it with platforms.VK()", step, api.Platform().Name())
 	}
-	if api.AppID() == "" || api.AppSecret() == "" {
+	if api.AppID() == "" || api.Driver().AppSecret() == "" {
 		return nil, fmt.Errorf("snskit: vk %s needs the application's id and secret (protected key); pass them with snskit.WithApp(id, secret)", step)
 	}
 	return api, nil

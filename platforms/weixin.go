@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -66,9 +67,9 @@ func WeChat() snskit.Platform { return Weixin() }
 type weixin struct{}
 
 func (weixin) Name() string        { return "weixin" }
-func (weixin) Style() snskit.Style { return snskit.Style{} }
+func (weixin) Style() driver.Style { return driver.Style{} }
 
-func (weixin) Prepare(ctx context.Context, d *snskit.Draft) error {
+func (weixin) Prepare(ctx context.Context, d *driver.Draft) error {
 	if d.Verb == "" {
 		d.Verb = http.MethodGet
 	}
@@ -112,7 +113,7 @@ func (weixin) Prepare(ctx context.Context, d *snskit.Draft) error {
 // weixinMove moves the call's parameter key from the body or query values
 // to the URL's query and returns its value. An absent or empty parameter
 // is dropped and gives "".
-func weixinMove(d *snskit.Draft, key string) string {
+func weixinMove(d *driver.Draft, key string) string {
 	v := d.Values.Get(key)
 	d.Values.Del(key)
 	if v != "" {
@@ -128,7 +129,7 @@ func weixinNeedsOpenID(method string) bool {
 }
 
 func (weixin) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := snskit.ParseJSON(r)
+	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}

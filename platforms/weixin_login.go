@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
 )
 
@@ -79,8 +80,8 @@ const weixinPageParam = "page"
 // It is snskit.AuthParam("page", "oauth2"); Exchange accepts and ignores it.
 func WeixinInWeChat() snskit.AuthOption { return snskit.AuthParam(weixinPageParam, "oauth2") }
 
-// AuthCodeURL implements snskit.Authorizer.
-func (weixin) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (string, error) {
+// AuthCodeURL implements driver.Authorizer.
+func (weixin) AuthCodeURL(l driver.Login, state string, p *driver.AuthParams) (string, error) {
 	if err := weixinCheckParams(p); err != nil {
 		return "", err
 	}
@@ -126,8 +127,8 @@ func (weixin) AuthCodeURL(l *snskit.Login, state string, p *snskit.AuthParams) (
 	return b.String(), nil
 }
 
-// Exchange implements snskit.Authorizer.
-func (weixin) Exchange(ctx context.Context, l *snskit.Login, code string, p *snskit.AuthParams) (*oauth2.Token, error) {
+// Exchange implements driver.Authorizer.
+func (weixin) Exchange(ctx context.Context, l driver.Login, code string, p *driver.AuthParams) (*oauth2.Token, error) {
 	if err := weixinCheckParams(p); err != nil {
 		return nil, err
 	}
@@ -137,8 +138,8 @@ func (weixin) Exchange(ctx context.Context, l *snskit.Login, code string, p *sns
 	return tok, err
 }
 
-// Refresh implements snskit.Authorizer.
-func (weixin) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*oauth2.Token, error) {
+// Refresh implements driver.Authorizer.
+func (weixin) Refresh(ctx context.Context, l driver.Login, t *oauth2.Token) (*oauth2.Token, error) {
 	q := "appid=" + url.QueryEscape(l.AppID()) + "&grant_type=refresh_token&refresh_token=" + url.QueryEscape(t.RefreshToken)
 	tok, fields, err := weixinToken(ctx, l, "sns/oauth2/refresh_token", q, t.RefreshToken)
 	if err != nil {
@@ -148,7 +149,7 @@ func (weixin) Refresh(ctx context.Context, l *snskit.Login, t *oauth2.Token) (*o
 }
 
 // weixinCheckParams refuses PKCE and every extra but the page.
-func weixinCheckParams(p *snskit.AuthParams) error {
+func weixinCheckParams(p *driver.AuthParams) error {
 	if p.PKCE != nil {
 		return errors.New("snskit: weixin login: WeChat does not take PKCE; drop snskit.WithPKCE and keep checking state")
 	}
@@ -163,7 +164,7 @@ func weixinCheckParams(p *snskit.AuthParams) error {
 // weixinToken sends GET path?rawQuery to the API host and returns the token
 // of its answer and the answer's fields. secrets are masked with the app
 // secret.
-func weixinToken(ctx context.Context, l *snskit.Login, path, rawQuery string, secrets ...string) (*oauth2.Token, map[string]any, error) {
+func weixinToken(ctx context.Context, l driver.Login, path, rawQuery string, secrets ...string) (*oauth2.Token, map[string]any, error) {
 	u, err := l.Endpoint(WeixinAPIURL + path)
 	if err != nil {
 		return nil, nil, err
@@ -171,7 +172,7 @@ func weixinToken(ctx context.Context, l *snskit.Login, path, rawQuery string, se
 	u.RawQuery = rawQuery
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, nil, errors.New("snskit: weixin login: building the request: " + snskit.Redact(err.Error(), append(secrets, l.AppSecret())))
+		return nil, nil, errors.New("snskit: weixin login: building the request: " + driver.Redact(err.Error(), append(secrets, l.AppSecret())))
 	}
 	r, err := l.Send(ctx, req, path, secrets...)
 	if err != nil {
@@ -181,7 +182,7 @@ func weixinToken(ctx context.Context, l *snskit.Login, path, rawQuery string, se
 	if err != nil {
 		var e *snskit.Error
 		if errors.As(err, &e) {
-			e.Message = snskit.Redact(e.Message, append(secrets, l.AppSecret()))
+			e.Message = driver.Redact(e.Message, append(secrets, l.AppSecret()))
 		}
 		return nil, nil, tencentHideToken(err, r)
 	}

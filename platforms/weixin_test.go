@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 	"github.com/snskit/snskit/platforms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -314,5 +315,5 @@ func TestWeixinDryRun(t *testing.T) {
 	req, err = api.Method("sns.auth").Request(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "https://api.weixin.qq.com/sns/auth", req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
-	assert.NotContains(t, snskit.RedactURL(req.URL, nil), weixinToken, "the token is masked when shown")
+	assert.NotContains(t, driver.RedactURL(req.URL, nil), weixinToken, "the token is masked when shown")
 }

@@ -10,8 +10,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/driver"
 )
 
 // printRequest writes the request of -dry-run: verb and URL, headers, a
@@ -21,7 +21,7 @@ import (
 // them but never printed.
 func printRequest(w io.Writer, req *http.Request, secrets []string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", req.Method, snskit.RedactURL(req.URL, secrets))
+	fmt.Fprintf(&b, "%s %s\n", req.Method, driver.RedactURL(req.URL, secrets))
 	keys := make([]string, 0, len(req.Header))
 	for k := range req.Header {
 		keys = append(keys, k)
@@ -29,7 +29,7 @@ func printRequest(w io.Writer, req *http.Request, secrets []string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range req.Header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, snskit.RedactHeader(k, v, secrets))
+			fmt.Fprintf(&b, "%s: %s\n", k, driver.RedactHeader(k, v, secrets))
 		}
 	}
 	if req.ContentLength > 0 {
@@ -58,7 +58,7 @@ func writeBody(b *strings.Builder, req *http.Request, secrets []string) error {
 		if err != nil {
 			return fmt.Errorf("reading the request body: %w", err)
 		}
-		b.WriteString(snskit.Redact(snskit.RedactQuery(string(body)), secrets))
+		b.WriteString(driver.Redact(driver.RedactQuery(string(body)), secrets))
 		b.WriteString("\n")
 		return nil
 	}
@@ -89,7 +89,7 @@ func writeMultipart(b *strings.Builder, mr *multipart.Reader, secrets []string) 
 		sort.Strings(keys)
 		for _, k := range keys {
 			for _, v := range part.Header[k] {
-				fmt.Fprintf(b, "%s: %s\n", k, snskit.Redact(v, secrets))
+				fmt.Fprintf(b, "%s: %s\n", k, driver.Redact(v, secrets))
 			}
 		}
 		if part.FileName() != "" {
@@ -111,8 +111,8 @@ func writeMultipart(b *strings.Builder, mr *multipart.Reader, secrets []string) 
 // redactField masks the value of a form field when its name is that of a
 // secret parameter (access_token, sig...) or when it holds a secret.
 func redactField(name, value string, secrets []string) string {
-	if snskit.IsSecretParam(name) {
+	if driver.IsSecretParam(name) {
 		return auth.Mask(value)
 	}
-	return snskit.Redact(value, secrets)
+	return driver.Redact(value, secrets)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 	"github.com/snskit/snskit/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,7 +32,7 @@ func TestLoginSandboxRunsTheWholeLoopOffline(t *testing.T) {
 	} {
 		t.Run(tt.platform+strings.Join(tt.args, ""), func(t *testing.T) {
 			_, newPlatform, _ := lookupPlatform(tt.platform)
-			if _, ok := newPlatform().(snskit.Authorizer); !ok {
+			if _, ok := newPlatform().(driver.Authorizer); !ok {
 				t.Skipf("%s has no login yet", tt.platform)
 			}
 			file := tokenPath(t)

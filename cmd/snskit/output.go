@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/snskit/snskit"
+	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
 
@@ -29,7 +30,7 @@ func (r *redactWriter) Write(p []byte) (int, error) {
 	if len(r.secrets) == 0 {
 		return r.w.Write(p)
 	}
-	if _, err := io.WriteString(r.w, snskit.Redact(string(p), r.secrets)); err != nil {
+	if _, err := io.WriteString(r.w, driver.Redact(string(p), r.secrets)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -9,8 +9,9 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/term"
 	"sync"
+
+	"golang.org/x/term"
 )
 
 // prompter asks the user questions on the terminal: it writes a prompt and

@@ -1,4 +1,4 @@
-package snskit
+package driver
 
 import (
 	"strconv"
@@ -231,3 +231,19 @@ func writePrefix(b *strings.Builder, platform, method string) {
 
 // Unwrap returns the cause, or nil.
 func (e *CallError) Unwrap() error { return e.Err }
+
+// TransportError reports a request that got no reply: a network failure, a
+// timeout, or a cancelled context (errors.Is(err, context.Canceled) works).
+type TransportError struct {
+	Platform string
+	Method   string
+	Err      error
+}
+
+// Error describes the failure; URLs in it have their secrets masked.
+func (e *TransportError) Error() string {
+	return "snskit: " + e.Platform + " " + e.Method + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }

@@ -1,4 +1,4 @@
-package snskit
+package driver
 
 import (
 	"encoding/json"
@@ -116,9 +116,10 @@ func Redact(s string, secrets []string) string {
 	return s
 }
 
-// scrubError returns err with its message free of secrets; a *url.Error
-// keeps its type (and Timeout, Temporary) with a redacted URL.
-func scrubError(err error, secrets []string) error {
+// ScrubError returns err with its message free of secrets; a *url.Error
+// keeps its type (and Timeout, Temporary) with a redacted URL. errors.Is
+// and errors.As still reach the original error.
+func ScrubError(err error, secrets []string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		u, perr := url.Parse(ue.URL)

@@ -1,9 +1,7 @@
-package snskit
+package driver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,7 +17,8 @@ import (
 
 // Platform is one platform's wire rules. The packages under platforms/
 // implement it; the root package knows no platform. A Platform must be safe
-// for concurrent use.
+// for concurrent use. Optional capabilities are further interfaces a
+// Platform may implement; snskit discovers them by type assertion.
 //
 // For every call, snskit validates the method name, merges the client's
 // default parameters with the call's, encodes them with Style, and hands a
@@ -75,11 +74,19 @@ type Draft struct {
 	// (Call.Request): Fetch refuses to send side requests then.
 	DryRun bool
 
-	api        *API
+	client     Client
 	secrets    []string
 	secretsBuf [4]string    // backs secrets for the usual few
 	used       string       // the access token AccessToken handed out
 	usedBy     *auth.OAuth2 // the credential it came from
+}
+
+// NewDraft returns an empty draft of a call sent through c. snskit builds
+// drafts itself; platform tests use NewDraft to run Prepare on their own.
+func NewDraft(c Client) *Draft {
+	d := &Draft{client: c, Header: make(http.Header, 2)}
+	d.secrets = d.secretsBuf[:0]
+	return d
 }
 
 // Endpoint returns the URL for rawURL, a platform URL such as
@@ -87,14 +94,14 @@ type Draft struct {
 // when one is set: "http://127.0.0.1:8080/vk" turns it into
 // "http://127.0.0.1:8080/vk/method/users.get".
 func (d *Draft) Endpoint(rawURL string) (*url.URL, error) {
-	return d.api.Endpoint(rawURL)
+	return d.client.Endpoint(rawURL)
 }
 
 // Now returns the current time of the client's clock.
-func (d *Draft) Now() time.Time { return d.api.cfg.now() }
+func (d *Draft) Now() time.Time { return d.client.Now() }
 
 // Nonce returns a fresh random nonce from the client's nonce source.
-func (d *Draft) Nonce() string { return d.api.cfg.nonce() }
+func (d *Draft) Nonce() string { return d.client.Nonce() }
 
 // AccessToken returns a valid token of the OAuth 2.0 credential c for this
 // call and registers it as a secret. Platforms get tokens through it, so
@@ -109,6 +116,14 @@ func (d *Draft) AccessToken(ctx context.Context, c *auth.OAuth2) (*oauth2.Token,
 	d.used, d.usedBy = tok.AccessToken, c
 	return tok, nil
 }
+
+// Secrets returns the values registered with Secret, the app secret among
+// them. The slice is the draft's own: do not change it.
+func (d *Draft) Secrets() []string { return d.secrets }
+
+// TokenUsed returns the access token AccessToken handed out for this call
+// and the credential it came from, or "" and nil.
+func (d *Draft) TokenUsed() (string, *auth.OAuth2) { return d.used, d.usedBy }
 
 // Secret registers values placed on the request that must never be shown:
 // snskit masks them in errors and logs.
@@ -130,8 +145,7 @@ func (d *Draft) Fetch(ctx context.Context, req *http.Request) (*Response, error)
 	if d.DryRun {
 		return nil, d.Err("a dry run sends nothing, and this call needs a side request first (%s); give what it looks up as a parameter", RedactURL(req.URL, d.secrets))
 	}
-	req = req.WithContext(ctx)
-	return d.api.send(req, d.Platform, d.Method, d.secrets)
+	return d.client.Send(ctx, req, d.Method, d.secrets...)
 }
 
 // Err returns a *CallError about the call, for Prepare to return when the
@@ -178,10 +192,4 @@ func (d *Draft) PathContains(words ...string) bool {
 		}
 	}
 	return false
-}
-
-func randomNonce() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	return hex.EncodeToString(b[:])
 }
