@@ -74,7 +74,8 @@ type vkPlatform struct {
 	photos      map[string]*vkPhoto  // saved, by "owner_id"
 	nextPhoto   int64
 
-	id *vkID // VK ID logins (vk_id.go)
+	id *vkID       // VK ID logins (vk_id.go)
+	nr *vkCaptchas // captcha styles and validation (vk_captcha.go)
 }
 
 func newVK(e *env) *vkPlatform {
@@ -89,6 +90,7 @@ func newVK(e *env) *vkPlatform {
 		photos:    map[string]*vkPhoto{},
 		nextPhoto: 457239017,
 		id:        newVKID(),
+		nr:        newVKCaptchas(),
 	}
 }
 
@@ -168,13 +170,7 @@ func (p *vkPlatform) issue(o TokenOptions) (Credentials, error) {
 // that captcha_sid and captcha_key=VKCaptchaAnswer. Every captcha is single
 // use; a wrong answer gets a new one. n <= 0 turns the challenge off.
 func (s *Server) VKRequireCaptcha(n int) {
-	p, ok := s.platforms[VK].(*vkPlatform)
-	if !ok {
-		return
-	}
-	p.mu.Lock()
-	p.captchaLeft = max(n, 0)
-	p.mu.Unlock()
+	s.VKRequireCaptchaStyle(n, VKCaptchaLegacy)
 }
 
 // allowCall applies VK's per-second limit with a sliding one-second window
@@ -214,20 +210,12 @@ func (p *vkPlatform) newCaptcha(base string) (sid, img string) {
 	return sid, base + "/captcha.php?sid=" + sid + "&s=1"
 }
 
-// checkCaptcha challenges an API call while captchas are required.
+// checkCaptcha challenges a top-level API call while captchas or
+// validation are required (vk_captcha.go).
 func (p *vkPlatform) checkCaptcha(c *vkCall) *vkError {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.captchaLeft == 0 {
-		return nil
-	}
-	if p.solveCaptcha(c.params["captcha_sid"], c.params["captcha_key"]) {
-		p.captchaLeft--
-		return nil
-	}
-	e := vkErr(14, "Captcha needed")
-	e.CaptchaSID, e.CaptchaImg = p.newCaptcha(c.base)
-	return e
+	return p.challenge(c, false)
 }
 
 // vkServeCaptchaImage serves a small grey PNG standing for a captcha.

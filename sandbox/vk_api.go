@@ -14,6 +14,7 @@ type vkError struct {
 	Msg        string
 	CaptchaSID string
 	CaptchaImg string
+	Challenge  *vkChallenge // not-robot captcha and validation fields
 }
 
 func vkErr(code int, msg string) *vkError { return &vkError{Code: code, Msg: msg} }
@@ -34,6 +35,7 @@ type vkErrorBody struct {
 	RequestParams []vkParam `json:"request_params"`
 	CaptchaSID    string    `json:"captcha_sid,omitempty"`
 	CaptchaImg    string    `json:"captcha_img,omitempty"`
+	*vkChallenge
 }
 
 // vkCall is one API method call, on its own or inside execute.
@@ -42,6 +44,8 @@ type vkCall struct {
 	params map[string]string
 	grant  grant
 	base   string // absolute base URL of the VK emulator
+	// remixstlid is the value of the request's remixstlid cookie.
+	remixstlid string
 }
 
 // vkKind is a set of token kinds a method accepts.
@@ -100,6 +104,9 @@ type vkExecError struct {
 // 200, as VK sends them.
 func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method string) {
 	c := &vkCall{method: method, params: map[string]string{}, base: vkBase(r)}
+	if ck, err := r.Cookie("remixstlid"); err == nil {
+		c.remixstlid = ck.Value
+	}
 	for k, v := range r.Form {
 		if len(v) > 0 {
 			c.params[k] = v[0]
@@ -113,12 +120,14 @@ func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method str
 		res, verr = p.handle(c)
 	}
 	if verr != nil {
+		vkSetChallengeCookie(w, verr)
 		writeJSON(w, http.StatusOK, "", map[string]any{"error": vkErrorBody{
 			ErrorCode:     verr.Code,
 			ErrorMsg:      verr.Msg,
 			RequestParams: vkRequestParams(c),
 			CaptchaSID:    verr.CaptchaSID,
 			CaptchaImg:    verr.CaptchaImg,
+			vkChallenge:   verr.Challenge,
 		}})
 		return
 	}
