@@ -22,6 +22,8 @@ type Call struct {
 	name string
 	verb string
 	err  error
+	// resend is what a challenged call's resend adds (WithResend).
+	resend *Resend
 }
 
 func newCall(a *API, segs []string) Call {
@@ -82,7 +84,7 @@ func (c Call) DoContext(ctx context.Context, params Params) (gjson.Result, error
 // Response and the error are returned.
 func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 	ctx = contextOrBackground(ctx)
-	refreshed := false
+	refreshed, challenged := false, 0
 	for try := 0; ; try++ {
 		d, req, err := c.build(ctx, params, false)
 		if err != nil {
@@ -108,6 +110,11 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 				try--
 				continue
 			}
+		}
+		var again bool
+		if again, err = c.answerChallenge(ctx, err, d, r, &challenged); again {
+			try--
+			continue
 		}
 		if !c.retryable(err, d, try) {
 			return r, err
@@ -165,6 +172,7 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 	d.Auth, d.AppID, d.AppSecret, d.Version = c.api.cfg.auth, c.api.cfg.appID, c.api.cfg.appSecret, c.api.cfg.version
 	d.DryRun = dryRun
 	d.Secret(c.api.cfg.appSecret)
+	applyResend(d, c.resend)
 	if err := p.Prepare(ctx, d); err != nil {
 		var ce *CallError
 		if errors.As(err, &ce) {
@@ -174,6 +182,9 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 		return d, nil, driver.ScrubError(err, d.Secrets())
 	}
 	req, err := httpRequest(ctx, d)
+	if err == nil {
+		resendHeader(req, c.resend)
+	}
 	return d, req, err
 }
 

@@ -36,6 +36,7 @@ type config struct {
 	limiter   *rate.Limiter
 	retries   int
 	retryBase time.Duration
+	challenge ChallengeHandler
 }
 
 func defaultConfig() config {

@@ -51,9 +51,12 @@ type VKDirectAuthConfig struct {
 	// authenticator app or a backup code). Nil makes an account with 2FA
 	// fail with a *snskit.Error of Code "need_validation".
 	TwoFactor func(ctx context.Context, v VKValidation) (code string, err error)
-	// Captcha returns the text of the captcha image at c.Img. Nil makes a
-	// captcha fail with a *snskit.Error of Code "need_captcha".
-	Captcha func(ctx context.Context, c VKCaptcha) (key string, err error)
+	// Captcha returns the text of the captcha image at c.Img, or for a
+	// new-style captcha (c.SID empty, c.RedirectURI set) the success token
+	// its page yields. Nil asks the client's snskit.WithCaptcha handler
+	// instead; with neither, a captcha fails with a *snskit.Error of Code
+	// "need_captcha".
+	Captcha func(ctx context.Context, c VKCaptcha) (answer string, err error)
 }
 
 // String masks the password.
@@ -86,6 +89,9 @@ type VKCaptcha struct {
 	SID string
 	// Img is the address of the captcha image.
 	Img string
+	// RedirectURI is the page of a new-style captcha, which yields a
+	// success token once passed.
+	RedirectURI string
 }
 
 // VKDirectAuth logs a user in with a login and password (VK's direct auth,
@@ -121,13 +127,15 @@ func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) 
 		"2fa_supported": {"1"}, "v": {vkVersion(api)},
 	}
 	var asked *VKValidation // the last two-factor check, for a retry after a wrong code
+	captchas := 0
 	for range vkDirectRounds {
 		// (unverified) VK documents the request as a GET; it is POSTed so
 		// that the password stays out of URLs, as the VK SDKs do.
 		doc, err := vkTokenRequest(ctx, api, VKOAuthURL+"/token", step, form,
-			cfg.Password, form.Get("code"), form.Get("captcha_key"))
-		form.Del("captcha_sid") // a captcha answer is good for one request
-		form.Del("captcha_key")
+			cfg.Password, form.Get("code"), form.Get("captcha_key"), form.Get("success_token"))
+		for _, k := range []string{"captcha_sid", "captcha_key", "success_token", vkRemixstlid} {
+			form.Del(k) // a captcha answer is good for one request
+		}
 		var e *snskit.Error
 		switch {
 		case err == nil:
@@ -154,21 +162,52 @@ func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) 
 			asked = &v
 			form.Set("code", code)
 		case e.Code == "need_captcha":
-			if cfg.Captcha == nil {
-				return nil, vkNeeds(e, "a captcha", "VKDirectAuthConfig.Captcha")
-			}
-			c := VKCaptcha{SID: e.Detail.Get("captcha_sid").String(), Img: e.Detail.Get("captcha_img").String()}
-			key, cerr := cfg.Captcha(ctx, c)
+			captchas++
+			resend, cerr := vkDirectCaptcha(ctx, api, cfg, e, captchas)
 			if cerr != nil {
-				return nil, fmt.Errorf("snskit: vk %s: the captcha callback: %w", step, cerr)
+				return nil, cerr
 			}
-			form.Set("captcha_sid", c.SID)
-			form.Set("captcha_key", key)
+			for k := range resend.Params {
+				form.Set(k, resend.Params.Get(k))
+			}
 		default:
 			return nil, e
 		}
 	}
 	return nil, fmt.Errorf("snskit: vk %s: VK still asks for a code or a captcha after %d requests; giving up", step, vkDirectRounds)
+}
+
+// vkDirectCaptcha answers a need_captcha of direct auth through cfg.Captcha
+// or the client's snskit.WithCaptcha handler, and returns what the repeated
+// request adds.
+func vkDirectCaptcha(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig, e *snskit.Error, attempt int) (snskit.Resend, error) {
+	c := snskit.Challenge{Platform: "vk", Method: e.Method, Kind: snskit.ChallengeCaptcha, Attempt: attempt,
+		SID: e.Detail.Get("captcha_sid").String(), ImageURL: e.Detail.Get("captcha_img").String(),
+		RedirectURI: e.Detail.Get("redirect_uri").String(), Detail: e.Detail}
+	var ans snskit.Answer
+	if cfg.Captcha != nil {
+		text, err := cfg.Captcha(ctx, VKCaptcha{SID: c.SID, Img: c.ImageURL, RedirectURI: c.RedirectURI})
+		if err != nil {
+			return snskit.Resend{}, fmt.Errorf("snskit: vk direct auth: the captcha callback: %w", err)
+		}
+		if c.SID == "" && c.RedirectURI != "" {
+			ans.SuccessToken = text
+		} else {
+			ans.Key = text
+		}
+	} else {
+		var err error
+		if ans, err = api.AskChallenge(ctx, c); errors.Is(err, snskit.ErrNoChallengeHandler) {
+			return snskit.Resend{}, vkNeeds(e, "a captcha", "VKDirectAuthConfig.Captcha or snskit.WithCaptcha")
+		} else if err != nil {
+			return snskit.Resend{}, err
+		}
+	}
+	r, err := vk{}.ChallengeAnswer(c, ans)
+	if err != nil {
+		return snskit.Resend{}, fmt.Errorf("snskit: vk direct auth: %w", err)
+	}
+	return r, nil
 }
 
 // vkValidation reads a need_validation answer; a wrong_otp answer repeats
