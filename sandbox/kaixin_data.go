@@ -19,6 +19,7 @@ type kxUser struct {
 	Company, Dept, BeginY        string
 	BeginM                       string
 	Gid                          string // the default user's group for this friend
+	LogoDir                      string // the logo's directory, when not derived from the uid
 	Friends                      []string
 }
 
@@ -61,6 +62,9 @@ func kxBasicFields() []string { return []string{"uid", "name", "gender", "logo50
 // career give the whole list they belong to).
 func (u *kxUser) field(name string) (string, any) {
 	logo := func(size string) string {
+		if u.LogoDir != "" {
+			return fmt.Sprintf("%s/%s_%s_1.jpg", u.LogoDir, size, u.UID)
+		}
 		return fmt.Sprintf("http://pic.kaixin001.com.cn/logo/%s/%s/%s_%s_1.jpg", u.UID[2:4], u.UID[4:6], size, u.UID)
 	}
 	switch kxFieldScope()[name] {
@@ -121,6 +125,25 @@ func (p *kaixinPlatform) seed() {
 		p.users[u.UID] = u
 		me.Friends = append(me.Friends, u.UID)
 	}
+	p.seedExample()
+}
+
+// seedExample adds the people of seed 004's friends/me example: user
+// 100003084 (the owner of its oauth_token) and their one friend 47002, 刘二,
+// with the profile of the example reply.
+func (p *kaixinPlatform) seedExample() {
+	owner := &kxUser{UID: "100003084", Name: "开心种子", Pinyin: "kaixinzhongzi", Gender: "1",
+		Hometown: "上海", City: "上海", Status: "2", IsStar: "0", Online: "0", Friends: []string{"47002"}}
+	liu := &kxUser{
+		UID: "47002", Name: "刘二", Gender: "0", Hometown: "北京", City: "北京", Status: "2",
+		Birthday: "1780-10-10", Blood: "1", Marriage: "1", Trainwith: "迈克尔 乔丹", Interest: "打篮球",
+		Favbook: "武侠 金庸大叔的书", Favmovie: "美国大片", Favtv: "美剧和动画片", Idol: "迈克尔 乔丹",
+		Motto: "爱拼才会赢", Wishlist: "买个车子,卡丁车", Intro: "啦啦啦啦啦啦啦", School: "北京大学",
+		Class: "金融 11", Year: "2010", Company: "开心网", Dept: "技术", BeginY: "2010", BeginM: "10",
+		IsStar: "0", Pinyin: "liuer", Online: "0", Bodyform: "0",
+		LogoDir: "http://pic.kaixin008.com.cn/logo/4/70", Friends: []string{"100003084"},
+	}
+	p.users[owner.UID], p.users[liu.UID] = owner, liu
 }
 
 // nextID hands out a fresh numeric id. The caller holds p.mu.

@@ -46,6 +46,11 @@ func qqUsers() []qqUser {
 			ID: "3", OpenID: "0F9E8D7C6B5A4F3E2D1C0B9A8F7E6D5C", UnionID: "UID_F0E1D2C3B4A5968778695A4B3C2D1E0F",
 			Nickname: "无名氏", Gender: "男", Year: "0", Weibo: "qq_nobody",
 		},
+		// The user of seed 003's sample get_user_info reply.
+		{
+			ID: "4", OpenID: "942FEA70050EEAFBD4DCE2C1FC775E56", UnionID: "UID_942FEA70050EEAFBD4DCE2C1FC775E56",
+			Nickname: "Peter", Gender: "男", Year: "1988", YellowLevel: 7, YellowYear: true, Weibo: "peter",
+		},
 	}
 }
 

@@ -29,7 +29,8 @@ const (
 	RenrenAppSecret = "secret"
 	// RenrenUserID is the id of the default user, 张小沙, who owns the tokens
 	// of Token, IssueToken and the OAuth flow. Users 600000002 to 600000004
-	// are friends of theirs.
+	// are friends of theirs; user 262156164 is the one seed 000's example
+	// call asks for.
 	RenrenUserID = "600000001"
 )
 
@@ -112,7 +113,7 @@ func (p *renrenPlatform) issue(o TokenOptions) (Credentials, error) {
 	}
 	id, err := strconv.ParseInt(uid, 10, 64)
 	if _, ok := rrUserByID(id); err != nil || !ok {
-		return Credentials{}, fmt.Errorf("sandbox: renren has no user %q (known: 600000001 to 600000004)", uid)
+		return Credentials{}, fmt.Errorf("sandbox: renren has no user %q (known: 600000001 to 600000004, 262156164)", uid)
 	}
 	ttl := o.TTL
 	if ttl == 0 {

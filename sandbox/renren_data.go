@@ -33,6 +33,8 @@ func rrUsers() []rrUser {
 			Friends: []int64{600000001, 600000002}},
 		{ID: 600000004, Name: "赵示例", Birthday: "1995-04-04", Province: "四川", City: "成都",
 			Friends: []int64{600000001}},
+		// The user of seed 000's example call, user.get(userId="262156164").
+		{ID: 262156164, Name: "人人种子", Male: true, Birthday: "1989-09-09", Province: "北京", City: "朝阳"},
 	}
 }
 

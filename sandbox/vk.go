@@ -23,7 +23,8 @@ import (
 // Fictional VK accounts and fixed answers of the sandbox. The default user
 // (id 1, Pavel Primerov) owns the tokens of Token, IssueToken and the OAuth
 // flows; users 2 to 5 are his friends and neighbours; communities 1 (Sandbox
-// Club) and 2 (Mock Kitchen) are administered by user 1.
+// Club), 2 (Mock Kitchen), 123456 and 654321 (those of seed 002's examples)
+// are administered by user 1.
 const (
 	// VKAppID is the client id of the sandbox's VK test application.
 	VKAppID = "51234567"
@@ -69,9 +70,8 @@ type vkPlatform struct {
 	captchaLeft int                    // API calls still to be challenged
 	captchas    map[string]bool        // outstanding captcha sids
 	walls       map[int64][]vkPost     // owner id (negative: community) -> posts, oldest first
-	uploadSrv   map[string]vkUploadServer
-	pending     map[string]*vkUpload // uploaded, not yet saved, by upload photo id
-	photos      map[string]*vkPhoto  // saved, by "owner_id"
+	up          vkUploads              // upload servers, uploads not yet saved, documents
+	photos      map[string]*vkPhoto    // saved, by "owner_id"
 	nextPhoto   int64
 
 	id *vkID       // VK ID logins (vk_id.go)
@@ -85,8 +85,7 @@ func newVK(e *env) *vkPlatform {
 		calls:     map[string][]time.Time{},
 		captchas:  map[string]bool{},
 		walls:     vkSeedPosts(),
-		uploadSrv: map[string]vkUploadServer{},
-		pending:   map[string]*vkUpload{},
+		up:        newVKUploads(),
 		photos:    map[string]*vkPhoto{},
 		nextPhoto: 457239017,
 		id:        newVKID(),
@@ -109,10 +108,16 @@ func (p *vkPlatform) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveAccessToken(w, r)
 	case path == "/token":
 		p.serveDirectAuth(w, r)
-	case path == "/upload/photo":
+	case strings.HasPrefix(path, "/upload/"):
 		p.serveUpload(w, r)
+	case strings.HasPrefix(path, "/doc/"):
+		p.serveDocFile(w, r, strings.TrimPrefix(path, "/doc/"))
 	case strings.HasPrefix(path, "/photos/"):
 		p.servePhotoFile(w, r, strings.TrimPrefix(path, "/photos/"))
+	case path == "/login":
+		p.serveLogin(w, r)
+	case path == "/blank.html":
+		vkServeBlank(w)
 	case path == "/captcha.php":
 		vkServeCaptchaImage(w)
 	default:
@@ -137,7 +142,7 @@ func (p *vkPlatform) issue(o TokenOptions) (Credentials, error) {
 		g.Service = true
 	case o.GroupID != 0:
 		if _, ok := vkGroupByID(o.GroupID); !ok {
-			return Credentials{}, fmt.Errorf("sandbox: vk has no community %d (known: 1, 2)", o.GroupID)
+			return Credentials{}, fmt.Errorf("sandbox: vk has no community %d (known: 1, 2, 123456, 654321)", o.GroupID)
 		}
 		g.GroupID = o.GroupID
 	default:

@@ -84,7 +84,7 @@ func vkLookup(name string) (vkMethod, bool) {
 	case "execute":
 		return vkMethod{kinds: vkAnyTok, run: (*vkPlatform).execute}, true
 	}
-	return vkMethod{}, false
+	return vkMoreMethod(strings.ToLower(name))
 }
 
 // vkExecResult is what execute returns: a response and the errors of the
@@ -111,6 +111,9 @@ func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method str
 		if len(v) > 0 {
 			c.params[k] = v[0]
 		}
+	}
+	if tok := vkCallToken(r, c.params); tok != "" {
+		c.params["access_token"] = tok
 	}
 	var res any
 	var verr *vkError

@@ -47,6 +47,9 @@ func vkGroups() []vkGroup {
 	return []vkGroup{
 		{ID: 1, Name: "Sandbox Club", Screen: "sandboxclub", Admins: []int64{1}},
 		{ID: 2, Name: "Mock Kitchen", Screen: "mockkitchen", Admins: []int64{1, 2}},
+		// The communities of seed 002's CommunityAPI example (group_ids=[123456, 654321]).
+		{ID: 123456, Name: "Seed Club", Screen: "seedclub", Admins: []int64{1}},
+		{ID: 654321, Name: "Seed Kitchen", Screen: "seedkitchen", Admins: []int64{1}},
 	}
 }
 

@@ -315,7 +315,7 @@ func (p *vkPlatform) serveDirectAuth(w http.ResponseWriter, r *http.Request) {
 				"validation_type":   "2fa_sms",
 				"validation_sid":    vkNumericID(),
 				"phone_mask":        "+7 *** *** ** 12",
-				"redirect_uri":      vkBase(r) + "/login?act=authcheck&api_hash=" + randomHex(9),
+				"redirect_uri":      p.newAuthcheck(vkBase(r), acct.UserID, vkParseScope(q.Get("scope"), false)),
 			})
 			return
 		case VKValidationCode:

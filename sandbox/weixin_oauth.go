@@ -26,10 +26,10 @@ func (p *weixinPlatform) authorize(w http.ResponseWriter, r *http.Request, allow
 		wxPage(w, "Scope参数错误或没有Scope权限", "scope")
 		return
 	case q.Get("appid") != wxAppID:
-		wxPage(w, "AppID参数错误", "appid")
+		wxPage(w, "AppID 参数错误", "appid")
 		return
 	case !wxValidRedirect(q.Get("redirect_uri")):
-		wxPage(w, "redirect_uri参数错误", "redirect_uri")
+		wxPage(w, "redirect_uri 参数错误", "redirect_uri")
 		return
 	case q.Get("response_type") != "code":
 		wxPage(w, "response_type参数错误", "response_type")

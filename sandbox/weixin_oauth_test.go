@@ -41,8 +41,8 @@ func TestWeixinQRConnectRejectsWhatWeChatRejects(t *testing.T) {
 		{"repeated parameter", "appid=" + wxAppID + "&appid=" + wxAppID + "&redirect_uri=" + cb + "&response_type=code&scope=snsapi_login", "参数错误"},
 		{"missing scope", "appid=" + wxAppID + "&redirect_uri=" + cb + "&response_type=code&state=1", "Scope参数错误或没有Scope权限"},
 		{"in-WeChat scope", "appid=" + wxAppID + "&redirect_uri=" + cb + "&response_type=code&scope=snsapi_userinfo&state=1", "Scope参数错误或没有Scope权限"},
-		{"wrong appid", "appid=wx0000000000000000&redirect_uri=" + cb + "&response_type=code&scope=snsapi_login&state=1", "AppID参数错误"},
-		{"relative redirect", "appid=" + wxAppID + "&redirect_uri=%2Fcb&response_type=code&scope=snsapi_login&state=1", "redirect_uri参数错误"},
+		{"wrong appid", "appid=wx0000000000000000&redirect_uri=" + cb + "&response_type=code&scope=snsapi_login&state=1", "AppID 参数错误"},
+		{"relative redirect", "appid=" + wxAppID + "&redirect_uri=%2Fcb&response_type=code&scope=snsapi_login&state=1", "redirect_uri 参数错误"},
 		{"token flow", "appid=" + wxAppID + "&redirect_uri=" + cb + "&response_type=token&scope=snsapi_login&state=1", "response_type参数错误"},
 	}
 	for _, tc := range cases {
