@@ -55,6 +55,9 @@ func New(platform Platform, opts ...Option) (*API, error) {
 			return nil, err
 		}
 	}
+	if err := checkConfig(platform, &cfg); err != nil {
+		return nil, err
+	}
 	return &API{platform: platform, cfg: cfg}, nil
 }
 

@@ -84,23 +84,35 @@ func (c Call) DoContext(ctx context.Context, params Params) (gjson.Result, error
 // Response and the error are returned.
 func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 	ctx = contextOrBackground(ctx)
+	if b := c.api.batcherOf(); b != nil {
+		if res, ok := b.do(ctx, c, params); ok {
+			return res.Response, res.Err
+		}
+	}
+	r, _, err := c.respond(ctx, params)
+	return r, err
+}
+
+// respond sends the call on its own, never merged, and returns the reply
+// with the draft of its last try, whose secrets mask what is shown of it.
+func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Draft, error) {
 	refreshed, challenged := false, 0
 	for try := 0; ; try++ {
 		d, req, err := c.build(ctx, params, false)
 		if err != nil {
-			return nil, err
+			return nil, d, err
 		}
 		if err := c.wait(ctx); err != nil {
-			return nil, err
+			return nil, d, err
 		}
 		r, err := c.api.send(req, d.Platform, d.Method, d.Secrets())
 		if err != nil {
-			return nil, err
+			return nil, d, err
 		}
 		res, err := c.api.platform.Decode(r)
 		r.Result = res
 		if err == nil {
-			return r, nil
+			return r, d, nil
 		}
 		err = c.finishError(err, d, r)
 		if !refreshed {
@@ -117,10 +129,10 @@ func (c Call) Response(ctx context.Context, params Params) (*Response, error) {
 			continue
 		}
 		if !c.retryable(err, d, try) {
-			return r, err
+			return r, d, err
 		}
 		if werr := c.backoff(ctx, try); werr != nil {
-			return r, err
+			return r, d, err
 		}
 	}
 }
@@ -149,19 +161,9 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 		return nil, nil, err
 	}
 	p := c.api.platform
-	merged := params
-	if len(c.api.cfg.defaults) > 0 {
-		merged = make(Params, len(params)+len(c.api.cfg.defaults))
-		for k, v := range c.api.cfg.defaults {
-			merged[k] = v
-		}
-		for k, v := range params {
-			merged[k] = v
-		}
-	}
-	values, files, err := encodeParams(merged, p.Style())
+	values, files, err := c.encode(params)
 	if err != nil {
-		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: err.Error()}
+		return nil, nil, err
 	}
 	if len(files) > 0 && c.verb == http.MethodGet {
 		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: "files are uploaded with POST, not GET"}
@@ -186,6 +188,27 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 		resendHeader(req, c.resend)
 	}
 	return d, req, err
+}
+
+// encode merges the client's default parameters with params and encodes
+// them with the platform's Style, as the call sends them.
+func (c Call) encode(params Params) (url.Values, []driver.FormFile, error) {
+	p := c.api.platform
+	merged := params
+	if len(c.api.cfg.defaults) > 0 {
+		merged = make(Params, len(params)+len(c.api.cfg.defaults))
+		for k, v := range c.api.cfg.defaults {
+			merged[k] = v
+		}
+		for k, v := range params {
+			merged[k] = v
+		}
+	}
+	values, files, err := encodeParams(merged, p.Style())
+	if err != nil {
+		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: err.Error()}
+	}
+	return values, files, nil
 }
 
 // httpRequest assembles the prepared draft into an *http.Request.

@@ -145,5 +145,8 @@ func (a *API) With(opts ...Option) (*API, error) {
 			return nil, err
 		}
 	}
+	if err := checkConfig(a.platform, &cfg); err != nil {
+		return nil, err
+	}
 	return &API{platform: a.platform, cfg: cfg}, nil
 }

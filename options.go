@@ -37,6 +37,7 @@ type config struct {
 	retries   int
 	retryBase time.Duration
 	challenge ChallengeHandler
+	batcher   *batcher
 }
 
 func defaultConfig() config {
