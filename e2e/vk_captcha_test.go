@@ -2,8 +2,10 @@ package e2e_test
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/platforms"
@@ -46,4 +48,62 @@ func TestVKCaptchaDirectAuthEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, tok.AccessToken)
 	assert.Equal(t, int32(1), asked.Load(), "the client's captcha handler answered direct auth's need_captcha")
+}
+
+// pageSolver answers not-robot captchas by passing their page in the
+// sandbox, and validations likewise.
+func pageSolver(t *testing.T, s *sandbox.Server, seen *[]snskit.Challenge) snskit.Option {
+	var mu sync.Mutex
+	return snskit.WithCaptcha(func(ctx context.Context, c snskit.Challenge) (snskit.Answer, error) {
+		mu.Lock()
+		*seen = append(*seen, c)
+		mu.Unlock()
+		if c.Kind == snskit.ChallengeValidation {
+			_, err := s.VKPassValidation(ctx, c.RedirectURI)
+			return snskit.Answer{}, err
+		}
+		tok, err := s.VKSolveCaptcha(ctx, c.RedirectURI)
+		return snskit.Answer{SuccessToken: tok}, err
+	})
+}
+
+func TestVKCaptchaNotRobotDirectCallEndToEnd(t *testing.T) {
+	for _, style := range []sandbox.VKCaptchaStyle{sandbox.VKCaptchaNotRobot, sandbox.VKCaptchaNotRobotWithSID} {
+		s, _ := startSandbox(t)
+		var seen []snskit.Challenge
+		api := vkClient(t, s, s.Token("vk").AccessToken, pageSolver(t, s, &seen))
+		s.VKRequireCaptchaStyle(1, style)
+		res, err := api.Method("users.get").Do(snskit.Params{"user_ids": 1})
+		require.NoError(t, err, "style %d", style)
+		assert.Equal(t, int64(1), res.Get("0.id").Int())
+		require.Len(t, seen, 1)
+		assert.Contains(t, seen[0].RedirectURI, "not_robot_captcha")
+		assert.Equal(t, style == sandbox.VKCaptchaNotRobotWithSID, seen[0].SID != "")
+		assert.NotEmpty(t, seen[0].Detail.Get("remixstlid").String())
+	}
+}
+
+func TestVKCaptchaNotRobotWrongTokenGivesUpEndToEnd(t *testing.T) {
+	s, clock := startSandbox(t)
+	var n atomic.Int32
+	api := vkClient(t, s, s.Token("vk").AccessToken, snskit.WithCaptcha(func(ctx context.Context, c snskit.Challenge) (snskit.Answer, error) {
+		n.Add(1)
+		clock.Advance(time.Second) // VK allows 3 calls a second
+		return snskit.Answer{SuccessToken: "not-a-real-token"}, nil
+	}))
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaNotRobot)
+	_, err := api.Method("users.get").Do(snskit.Params{"user_ids": 1})
+	require.ErrorIs(t, err, snskit.ErrCaptcha)
+	assert.Equal(t, int32(snskit.DefaultChallengeTries), n.Load())
+}
+
+func TestVKValidationEndToEnd(t *testing.T) {
+	s, _ := startSandbox(t)
+	var seen []snskit.Challenge
+	api := vkClient(t, s, s.Token("vk").AccessToken, pageSolver(t, s, &seen))
+	require.NoError(t, s.VKRequireValidation(""))
+	_, err := api.Method("users.get").Do(snskit.Params{"user_ids": 1})
+	require.NoError(t, err)
+	require.Len(t, seen, 1)
+	assert.Equal(t, snskit.ChallengeValidation, seen[0].Kind)
 }

@@ -47,8 +47,9 @@ func (vk) Challenge(e *snskit.Error, h http.Header) (snskit.Challenge, bool) {
 // ChallengeAnswer implements snskit.Challenger. A success token is sent as
 // success_token, with the remixstlid of the error (its field, or the cookie
 // the reply set) both as a parameter and as a cookie, since VK's docs and
-// its Android SDK disagree on which it reads (PLATFORMS-MORE.md §2.3); a
-// key is sent with captcha_sid. A passed validation resends the call as it
+// its Android SDK disagree on which it reads (PLATFORMS-MORE.md §2.3), and
+// with the captcha_sid when the error had one; a key is sent with
+// captcha_sid. A passed validation resends the call as it
 // was.
 func (vk) ChallengeAnswer(c snskit.Challenge, a snskit.Answer) (snskit.Resend, error) {
 	if c.Kind == snskit.ChallengeValidation {
@@ -57,6 +58,9 @@ func (vk) ChallengeAnswer(c snskit.Challenge, a snskit.Answer) (snskit.Resend, e
 	switch {
 	case a.SuccessToken != "":
 		r := snskit.Resend{Params: url.Values{"success_token": {a.SuccessToken}}}
+		if c.SID != "" { // peers resend it beside the token; harmless if unneeded
+			r.Params.Set("captcha_sid", c.SID)
+		}
 		if id := vkRemixstlidOf(c); id != "" {
 			r.Params.Set(vkRemixstlid, id)
 			r.Header = http.Header{"Cookie": {(&http.Cookie{Name: vkRemixstlid, Value: id}).String()}}
