@@ -200,7 +200,7 @@ func carryOver(old, tok *oauth2.Token) *oauth2.Token {
 // unexported, so they can only be carried over by name.
 func rawFields(t *oauth2.Token) map[string]any {
 	out := map[string]any{}
-	for _, k := range []string{"openid", "unionid", "user_id", "email", "scope", "user"} {
+	for _, k := range []string{"openid", "unionid", "user_id", "email", "scope", "user", "device_id", "id_token"} {
 		if v := t.Extra(k); v != nil && v != "" {
 			out[k] = v
 		}

@@ -80,6 +80,9 @@ type Saved struct {
 	UserID  string `json:"user_id,omitempty"`
 	Email   string `json:"email,omitempty"`
 	Scope   string `json:"scope,omitempty"`
+	// DeviceID is the device a token is bound to, which its refresh must
+	// name again (VK ID).
+	DeviceID string `json:"device_id,omitempty"`
 	// User is Renren's user object ({id, name, avatar}), as sent.
 	User json.RawMessage `json:"user,omitempty"`
 
@@ -101,6 +104,7 @@ func NewSaved(t *oauth2.Token) *Saved {
 	s.UserID = extraString(t, "user_id")
 	s.Email = extraString(t, "email")
 	s.Scope = extraString(t, "scope")
+	s.DeviceID = extraString(t, "device_id")
 	if u := t.Extra("user"); u != nil && u != "" {
 		if b, err := json.Marshal(u); err == nil {
 			s.User = b
@@ -139,7 +143,7 @@ func extraString(t *oauth2.Token, key string) string {
 func (s *Saved) Token() *oauth2.Token {
 	t := &oauth2.Token{AccessToken: s.AccessToken, RefreshToken: s.RefreshToken, TokenType: s.TokenType, Expiry: s.Expiry}
 	extra := map[string]any{}
-	for k, v := range map[string]string{"openid": s.OpenID, "unionid": s.UnionID, "user_id": s.UserID, "email": s.Email, "scope": s.Scope} {
+	for k, v := range map[string]string{"openid": s.OpenID, "unionid": s.UnionID, "user_id": s.UserID, "email": s.Email, "scope": s.Scope, "device_id": s.DeviceID} {
 		if v != "" {
 			extra[k] = v
 		}

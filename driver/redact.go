@@ -18,7 +18,7 @@ func IsSecretParam(name string) bool {
 	switch n {
 	case "access_token", "refresh_token", "client_secret", "secret", "appsecret", "app_secret",
 		"session_key", "oauth_token", "oauth_token_secret", "oauth_signature", "oauth_verifier",
-		"sig", "password", "code", "captcha_key", "token", "success_token":
+		"sig", "password", "code", "captcha_key", "token", "success_token", "id_token":
 		return true
 	}
 	return strings.HasPrefix(n, "access_token_") // VK community tokens

@@ -131,7 +131,7 @@ func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) 
 	for range vkDirectRounds {
 		// (unverified) VK documents the request as a GET; it is POSTed so
 		// that the password stays out of URLs, as the VK SDKs do.
-		doc, err := vkTokenRequest(ctx, api, VKOAuthURL+"/token", step, form,
+		doc, err := vkTokenRequest(ctx, api.Driver(), VKOAuthURL+"/token", step, form,
 			cfg.Password, form.Get("code"), form.Get("captcha_key"), form.Get("success_token"))
 		for _, k := range []string{"captcha_sid", "captcha_key", "success_token", vkRemixstlid} {
 			form.Del(k) // a captcha answer is good for one request
@@ -254,7 +254,7 @@ func VKServiceToken(ctx context.Context, api *snskit.API) (*oauth2.Token, error)
 	}
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {api.AppID()},
 		"client_secret": {api.Driver().AppSecret()}, "v": {vkVersion(api)}}
-	doc, err := vkTokenRequest(ctx, api, VKOAuthURL+"/access_token", step, form)
+	doc, err := vkTokenRequest(ctx, api.Driver(), VKOAuthURL+"/access_token", step, form)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func VKImplicitURL(login *snskit.Login, state string, groupIDs ...int64) (string
 	if login == nil {
 		return "", fmt.Errorf("snskit: vk implicit flow: nil login; build one with api.Login(redirectURL, scopes...)")
 	}
-	if _, ok := login.API().Platform().(vk); !ok {
+	if ok := isVK(login.API().Platform()); !ok {
 		return "", fmt.Errorf("snskit: vk implicit flow: the login is for %s; build it from a platforms.VK() client", login.API().Platform().Name())
 	}
 	if state == "" {
@@ -188,7 +188,7 @@ func VKCommunityExchange(ctx context.Context, login *snskit.Login, code string) 
 	if login == nil || code == "" {
 		return nil, fmt.Errorf("snskit: vk community exchange: needs the login and the code of the redirect")
 	}
-	if _, ok := login.API().Platform().(vk); !ok {
+	if ok := isVK(login.API().Platform()); !ok {
 		return nil, fmt.Errorf("snskit: vk community exchange: the login is for %s", login.API().Platform().Name())
 	}
 	if ctx == nil {
@@ -196,7 +196,7 @@ func VKCommunityExchange(ctx context.Context, login *snskit.Login, code string) 
 	}
 	form := url.Values{"client_id": {login.Driver().AppID()}, "client_secret": {login.Driver().AppSecret()},
 		"redirect_uri": {login.RedirectURL()}, "code": {code}}
-	doc, err := vkTokenRequest(ctx, login.API(), VKOAuthURL+"/access_token", "access_token", form, code)
+	doc, err := vkTokenRequest(ctx, login.API().Driver(), VKOAuthURL+"/access_token", "access_token", form, code)
 	if err != nil {
 		return nil, err
 	}
@@ -225,8 +225,8 @@ func VKCommunityExchange(ctx context.Context, login *snskit.Login, code string) 
 // vkTokenRequest POSTs form to one of VK's OAuth endpoints and returns its
 // JSON answer, or VK's error as a *snskit.Error classified by vkOAuthClass,
 // with the app secret and secrets masked.
-func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string, form url.Values, secrets ...string) (gjson.Result, error) {
-	u, err := api.Driver().Endpoint(endpoint)
+func vkTokenRequest(ctx context.Context, c driver.Client, endpoint, step string, form url.Values, secrets ...string) (gjson.Result, error) {
+	u, err := c.Endpoint(endpoint)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -235,7 +235,7 @@ func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string,
 		return gjson.Result{}, fmt.Errorf("snskit: vk %s: %v", step, err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r, err := api.Driver().Send(ctx, req, step, secrets...)
+	r, err := c.Send(ctx, req, step, secrets...)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -245,7 +245,7 @@ func vkTokenRequest(ctx context.Context, api *snskit.API, endpoint, step string,
 	}
 	if code := doc.Get("error").String(); code != "" {
 		return doc, &snskit.Error{Platform: "vk", Method: step, Code: code,
-			Message:    driver.Redact(doc.Get("error_description").String(), append(secrets, api.Driver().AppSecret())),
+			Message:    driver.Redact(doc.Get("error_description").String(), append(secrets, c.AppSecret())),
 			HTTPStatus: r.StatusCode, Class: vkOAuthClass(code), Detail: doc}
 	}
 	if r.StatusCode >= 400 {

@@ -188,7 +188,7 @@ func vkApp(api *snskit.API, step string) (*snskit.API, error) {
 	if api == nil {
 		return nil, fmt.Errorf("snskit: vk %s: nil client; build one with snskit.New(platforms.VK(), snskit.WithApp(id, secret))", step)
 	}
-	if _, ok := api.Platform().(vk); !ok {
+	if !isVK(api.Platform()) {
 		return nil, fmt.Errorf("snskit: vk %s: the client is for %s; build it with platforms.VK()", step, api.Platform().Name())
 	}
 	if api.AppID() == "" || api.Driver().AppSecret() == "" {
