@@ -45,7 +45,7 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env f
 	errw := &redactWriter{w: stderr}
 	f, pos, err := parseCallFlags(args, env)
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(stdout)
+		printCommandHelp(stdout, "call")
 		return exitOK
 	}
 	if err != nil {
@@ -309,6 +309,11 @@ func printDetail(w io.Writer, e *snskit.Error, f *callFlags) {
 // usageFailure reports a command refused before sending and returns
 // exitUsage.
 func usageFailure(w io.Writer, err error) int {
+	var ue *usageError
+	if errors.As(err, &ue) && ue.help != "" {
+		fmt.Fprintf(w, "%s\nrun '%s' for its flags\n", prefixed(err), ue.help)
+		return exitUsage
+	}
 	fmt.Fprintf(w, "%s\n%s", prefixed(err), usageHint)
 	return exitUsage
 }

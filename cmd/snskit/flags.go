@@ -78,7 +78,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return nil, unknownFlag(fs, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -163,6 +163,3 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		fmt.Fprintf(w, "%s\n        %s%s [%s]\n", head, usage, def, envName(fl.Name))
 	})
 }
-
-// printCallFlags writes the flags of "snskit call".
-func printCallFlags(w io.Writer) { printFlags(w, newCallFlagSet(&callFlags{})) }

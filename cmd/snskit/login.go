@@ -46,9 +46,6 @@ func newLoginFlagSet(f *loginFlags) *flag.FlagSet {
 	return fs
 }
 
-// printLoginFlags writes the flags of "snskit login".
-func printLoginFlags(w io.Writer) { printFlags(w, newLoginFlagSet(&loginFlags{})) }
-
 // loginRun is one run of "snskit login".
 type loginRun struct {
 	f         *loginFlags
@@ -66,7 +63,7 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 	fs := newLoginFlagSet(f)
 	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(con.stdout)
+		printCommandHelp(con.stdout, "login")
 		return exitOK
 	}
 	if err == nil {

@@ -27,20 +27,17 @@ func newSandboxFlagSet(addr *string) *flag.FlagSet {
 	return fs
 }
 
-// printSandboxFlags writes the flags of "snskit sandbox".
-func printSandboxFlags(w io.Writer) {
-	var addr string
-	printFlags(w, newSandboxFlagSet(&addr))
-}
-
 // runSandbox runs "snskit sandbox": it serves the sandbox until ctx is done
 // (SIGINT or SIGTERM in main).
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	var addr string
 	fs := newSandboxFlagSet(&addr)
 	err := fs.Parse(args)
+	if err != nil {
+		err = unknownFlag(fs, err)
+	}
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(stdout)
+		printCommandHelp(stdout, "sandbox")
 		return exitOK
 	}
 	if err == nil {

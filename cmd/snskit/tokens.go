@@ -69,7 +69,7 @@ func keyFor(arg, baseURL string) (string, error) {
 func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	f, pos, err := parseStoreFlags("logout", args, env, true)
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(stdout)
+		printCommandHelp(stdout, "logout")
 		return exitOK
 	}
 	switch {
@@ -132,7 +132,7 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, env
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	f, pos, err := parseStoreFlags("token", args, env, false)
 	if errors.Is(err, flag.ErrHelp) {
-		printHelp(stdout)
+		printCommandHelp(stdout, "token")
 		return exitOK
 	}
 	if err == nil && len(pos) > 1 {
