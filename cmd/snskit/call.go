@@ -40,9 +40,10 @@ func lookupPlatform(name string) (string, func() snskit.Platform, bool) {
 const platformList = "vk, renren, renren1, weixin (or wechat), qq, kaixin"
 
 // runCall runs "snskit call".
-func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
+func runCall(ctx context.Context, args []string, con console, env func(string) string) int {
+	stdout := con.stdout
 	out := &redactWriter{w: stdout}
-	errw := &redactWriter{w: stderr}
+	errw := &redactWriter{w: con.stderr, cli: true}
 	f, pos, err := parseCallFlags(args, env)
 	if errors.Is(err, flag.ErrHelp) {
 		printCommandHelp(stdout, "call")
@@ -61,9 +62,13 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env f
 	}
 	params, closeFiles, err := parseParams(pos[2:])
 	defer closeFiles()
+	if err == nil {
+		err = readValueFiles(params, f.valueFiles, con.stdin)
+	}
 	if err != nil {
 		return usageFailure(errw, err)
 	}
+	f.out = outputOf(stdout, f, env)
 	if f.sandbox {
 		if f.given["base-url"] {
 			return usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))
@@ -122,7 +127,12 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer, env f
 		if err != nil {
 			return report(out, errw, nil, err, f)
 		}
-		if err := printRequest(out, req, f.secrets()); err != nil {
+		if f.curl {
+			err = printCurl(out, req, f, params)
+		} else {
+			err = printRequest(out, req, f.secrets())
+		}
+		if err != nil {
 			return usageFailure(errw, fmt.Errorf("-dry-run: %w", err))
 		}
 		return exitOK
@@ -199,6 +209,9 @@ func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
 	}
 	if f.baseURL != "" {
 		opts = append(opts, snskit.WithBaseURL(f.baseURL))
+	}
+	if f.maxBody > 0 {
+		opts = append(opts, snskit.WithMaxBodySize(f.maxBody))
 	}
 	if f.verbose {
 		h := slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})

@@ -12,7 +12,7 @@ import (
 
 func TestCallPrintsTheResultIndentedAsSent(t *testing.T) {
 	srv := newRecorder(t, fixed(200, vkUsersReply))
-	r := runCLI(t, nil, "call", "-base-url", srv.URL, "-token", testToken, "vk", "users.get", "user_ids=1", "fields=city")
+	r := runCLI(t, nil, "call", "-format", "pretty", "-base-url", srv.URL, "-token", testToken, "vk", "users.get", "user_ids=1", "fields=city")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, vkUsersPretty, r.stdout, "envelope removed, key order and the big id kept")
 	assert.Empty(t, r.stderr)
@@ -86,7 +86,7 @@ func TestCallExitCodes(t *testing.T) {
 			assert.Equal(t, tt.code, r.code, r.stderr)
 			if tt.code == exitOK {
 				assert.Empty(t, r.stderr)
-				assert.Contains(t, r.stdout, `"first_name": "Pavel"`)
+				assert.Contains(t, r.stdout, `"first_name":"Pavel"`)
 			} else {
 				assert.Contains(t, r.stderr, tt.stderr)
 				assert.True(t, strings.HasPrefix(r.stderr, "snskit: "), r.stderr)
@@ -114,7 +114,7 @@ func TestCallPartialResultPrintsResultAndErrors(t *testing.T) {
 	srv := newRecorder(t, fixed(200, vkPartialReply))
 	r := runCLI(t, nil, "call", "-base-url", srv.URL, "-token", testToken, "vk", "execute", "code=return [API.users.get(), API.users.get({user_ids:-1})];")
 	assert.Equal(t, exitPlatform, r.code)
-	assert.Equal(t, "[\n  [\n    {\n      \"id\": 1,\n      \"first_name\": \"Pavel\"\n    }\n  ],\n  false\n]\n", r.stdout)
+	assert.Equal(t, "[[{\"id\":1,\"first_name\":\"Pavel\"}],false]\n", r.stdout, "compact when piped")
 	assert.Contains(t, r.stderr, "snskit: vk execute: 1 sub-request(s) failed:\n")
 	assert.Contains(t, r.stderr, "  snskit: vk users.get: error 113: Invalid user id\n")
 }
@@ -132,7 +132,7 @@ func TestCallQuery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			srv := newRecorder(t, fixed(200, vkUsersReply))
-			r := runCLI(t, nil, "call", "-base-url", srv.URL, "-token", testToken, "-q", tt.path, "vk", "users.get")
+			r := runCLI(t, nil, "call", "-format", "pretty", "-base-url", srv.URL, "-token", testToken, "-q", tt.path, "vk", "users.get")
 			assert.Equal(t, exitOK, r.code, "a path that matches nothing is no failure")
 			assert.Equal(t, tt.stdout, r.stdout)
 			if tt.stderr == "" {

@@ -16,7 +16,16 @@ type callFlags struct {
 	apiVersion, baseURL, verb      string
 	query, tokenFile               string
 	raw, dryRun, sandbox, verbose  bool
+	curl                           bool
+	format, color                  string
+	valueFiles                     listFlag
+	maxBody                        int64
 	timeout                        time.Duration
+	// fromEnv holds the names of the flags set from the environment (not
+	// the command line), for -v's account of where credentials came from.
+	fromEnv map[string]bool
+	// out is how results are printed (-format, -color and the terminal).
+	out outputMode
 	// given holds the names of the flags set on the command line or from
 	// the environment.
 	given map[string]bool
@@ -47,8 +56,19 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.BoolVar(&f.sandbox, "sandbox", false, "call an in-process sandbox with its test app and token")
 	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
+	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)
+	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
+	fs.BoolVar(&f.curl, "curl", false, "with -dry-run: print the request as a curl command that reads secrets from environment variables")
+	fs.StringVar(&f.format, "format", "auto", "`format` of the result: pretty (indented), compact (one line), or auto: pretty on a terminal, compact when piped")
+	fs.StringVar(&f.color, "color", "auto", "`when` to colour the JSON: always, never, or auto (on a terminal unless NO_COLOR is set)")
 	return fs
 }
+
+// listFlag is a flag that may be repeated; it keeps every value in order.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 // parseCallFlags parses the arguments of "snskit call" and the environment.
 // It returns the flags and the positional arguments: PLATFORM, METHOD and
@@ -60,8 +80,26 @@ func parseCallFlags(args []string, env func(string) string) (*callFlags, []strin
 	if err != nil {
 		return nil, nil, err
 	}
+	onCommandLine := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { onCommandLine[fl.Name] = true })
 	if f.given, err = applyEnv(fs, env); err != nil {
 		return nil, nil, err
+	}
+	f.fromEnv = map[string]bool{}
+	for name := range f.given {
+		if !onCommandLine[name] {
+			f.fromEnv[name] = true
+		}
+	}
+	switch {
+	case f.format != "auto" && f.format != "pretty" && f.format != "compact":
+		return nil, nil, fmt.Errorf("-format %q: want pretty, compact or auto", f.format)
+	case f.color != "auto" && f.color != "always" && f.color != "never":
+		return nil, nil, fmt.Errorf("-color %q: want always, never or auto", f.color)
+	case f.maxBody < 0:
+		return nil, nil, fmt.Errorf("-max-body %d: want a positive number of bytes", f.maxBody)
+	case f.curl && !f.dryRun:
+		return nil, nil, errors.New("-curl prints a dry run: add -dry-run (nothing is sent)")
 	}
 	if f.timeout < 0 {
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration such as 30s, or 0 for none", f.timeout)

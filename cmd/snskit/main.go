@@ -69,6 +69,8 @@ func run(ctx context.Context, args []string, con console, env func(string) strin
 	if env == nil {
 		env = func(string) string { return "" }
 	}
+	// The library's Go advice becomes flags and commands on stderr.
+	con.stderr = &redactWriter{w: con.stderr, cli: true}
 	if len(args) == 0 {
 		printOverview(con.stderr)
 		return exitUsage

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
+	"github.com/tidwall/pretty"
+	"golang.org/x/term"
 )
 
 // redactWriter masks secrets in everything written through it. snskit
@@ -18,22 +21,90 @@ import (
 // writes.
 // Writes may come from several goroutines (a token refresh saves and notes
 // its token in its own).
+//
+// With cli set (on stderr), the library's Go advice in messages is
+// rewritten into flags and commands (see cliWords).
 type redactWriter struct {
 	w       io.Writer
 	mu      sync.Mutex
 	secrets []string
+	cli     bool
 }
 
 func (r *redactWriter) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.secrets) == 0 {
+	if len(r.secrets) == 0 && !r.cli {
 		return r.w.Write(p)
 	}
-	if _, err := io.WriteString(r.w, driver.Redact(string(p), r.secrets)); err != nil {
+	s := string(p)
+	if r.cli {
+		s = cliWords(s)
+	}
+	if _, err := io.WriteString(r.w, driver.Redact(s, r.secrets)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// outputMode is how a result is printed.
+type outputMode struct {
+	indent bool // indented, one value per line; else compact, one line
+	color  bool // ANSI colours
+}
+
+// outputOf decides the output mode from -format and -color: a terminal
+// gets indented, coloured JSON (unless NO_COLOR is set or TERM is dumb), a
+// pipe or file compact, uncoloured JSON, as jq and gh do.
+func outputOf(w io.Writer, f *callFlags, env func(string) string) outputMode {
+	tty := isTerminal(w)
+	m := outputMode{indent: tty, color: tty && env("NO_COLOR") == "" && env("TERM") != "dumb"}
+	switch f.format {
+	case "pretty":
+		m.indent = true
+	case "compact":
+		m.indent = false
+	}
+	switch f.color {
+	case "always":
+		m.color = true
+	case "never":
+		m.color = false
+	}
+	return m
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// formatJSON writes res as m says.
+func formatJSON(res gjson.Result, m outputMode) string {
+	var s string
+	if m.indent {
+		s = indentJSON(res, "")
+	} else {
+		s = compactJSON(res)
+	}
+	if m.color {
+		s = string(pretty.Color([]byte(s), nil))
+	}
+	return s
+}
+
+// compactJSON is res on one line, numbers and key order as sent.
+func compactJSON(res gjson.Result) string {
+	raw := res.Raw
+	if raw == "" {
+		return indentJSON(res, "")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(raw)); err != nil {
+		return raw
+	}
+	return buf.String()
 }
 
 // printResult writes the result of a call as -raw and -q ask. A -q path
@@ -55,7 +126,7 @@ func printResult(out, errw io.Writer, r *snskit.Response, f *callFlags) {
 			return
 		}
 	}
-	fmt.Fprintf(out, "%s\n", indentJSON(res, ""))
+	fmt.Fprintf(out, "%s\n", formatJSON(res, f.out))
 }
 
 // printRaw writes a reply body as received, ending it with a newline when

@@ -26,7 +26,7 @@ The credential comes from -token (or -session-key, or -token with -token-secret)
 		},
 		seeAlso: []string{"params", "credentials", "output", "exit-codes"},
 		run: func(ctx context.Context, args []string, con console, env func(string) string) int {
-			return runCall(ctx, args, con.stdout, con.stderr, env)
+			return runCall(ctx, args, con, env)
 		},
 	}
 }

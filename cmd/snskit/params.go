@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +76,45 @@ func openUpload(name, path string) (*os.File, error) {
 		return nil, fmt.Errorf("parameter %q: %s is a directory, not a file to upload", name, path)
 	}
 	return f, nil
+}
+
+// maxValueFile bounds a value read with -F: a parameter, not a download.
+const maxValueFile = 16 << 20
+
+// readValueFiles sets the parameters of the -F name=path flags to the text
+// of their files, or of stdin for path "-".
+func readValueFiles(params snskit.Params, specs []string, stdin io.Reader) error {
+	usedStdin := false
+	for _, spec := range specs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || path == "" {
+			return fmt.Errorf("-F %q: want name=path, as in -F code=script.vks (or -F code=- for stdin)", spec)
+		}
+		if _, dup := params[name]; dup {
+			return fmt.Errorf("-F %s: parameter %q is given twice; give it either as %s=value or with -F", spec, name, name)
+		}
+		var r io.Reader
+		if path == "-" {
+			if usedStdin {
+				return fmt.Errorf("-F %s: stdin is read once; only one -F may use -", spec)
+			}
+			usedStdin, r = true, stdin
+		} else {
+			f, err := os.Open(path)
+			if err != nil {
+				return fmt.Errorf("-F %s: cannot read the value's file: %v", spec, err)
+			}
+			defer f.Close()
+			r = f
+		}
+		b, err := io.ReadAll(io.LimitReader(r, maxValueFile+1))
+		if err != nil {
+			return fmt.Errorf("-F %s: reading the value: %v", spec, err)
+		}
+		if len(b) > maxValueFile {
+			return fmt.Errorf("-F %s: the value is larger than %d MiB; upload a file with %s=@path instead", spec, maxValueFile>>20, name)
+		}
+		params[name] = strings.TrimSuffix(string(b), "\n")
+	}
+	return nil
 }

@@ -24,8 +24,8 @@ func TestCallSandboxVK(t *testing.T) {
 	r := runCLI(t, nil, "call", "-sandbox", "vk", "users.get", "user_ids=1")
 	skipIfNotEmulated(t, "vk", r)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stdout, `"id": 1,`)
-	assert.Contains(t, r.stdout, `"first_name": "`)
+	assert.Contains(t, r.stdout, `"id":1,`)
+	assert.Contains(t, r.stdout, `"first_name":"`)
 	assert.Empty(t, r.stderr)
 }
 
@@ -34,7 +34,7 @@ func TestCallSandboxEveryPlatform(t *testing.T) {
 		call []string
 		want string
 	}{
-		{[]string{"vk", "users.get", "user_ids=1"}, `"id": 1`},
+		{[]string{"vk", "users.get", "user_ids=1"}, `"id":1`},
 		{[]string{"renren", "user.get", "userId=600000001"}, `600000001`},
 		{[]string{"renren1", "users.getInfo"}, `"uid"`},
 		{[]string{"weixin", "sns.userinfo"}, `"openid"`},
@@ -144,7 +144,7 @@ func TestSandboxCommandServesUntilStopped(t *testing.T) {
 
 	r := runCLI(t, nil, strings.Fields(try)[1:]...)
 	require.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stdout, `"id": 1,`)
+	assert.Contains(t, r.stdout, `"id":1,`)
 
 	r = runCLI(t, map[string]string{"SNSKIT_BASE_URL": vkBase, "SNSKIT_TOKEN": vkToken}, "call", "-q", "0.id", "vk", "users.get")
 	require.Equal(t, exitOK, r.code, r.stderr)
