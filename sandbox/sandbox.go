@@ -194,8 +194,17 @@ func New(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server and waits for running requests to finish.
-func (s *Server) Close() { s.srv.Close() }
+// Close stops the server and waits for running requests to finish. Waiting
+// long-poll requests are answered at once and background deliveries (VK
+// callbacks) stop; no goroutine of the sandbox outlives Close.
+func (s *Server) Close() {
+	for _, p := range s.platforms {
+		if c, ok := p.(interface{ close() }); ok {
+			c.close()
+		}
+	}
+	s.srv.Close()
+}
 
 // URL returns the base URL that stands for all of a platform's hosts, to be
 // given to the client's base URL option. "renren1" and "wechat" are accepted

@@ -76,6 +76,10 @@ type vkPlatform struct {
 
 	id *vkID       // VK ID logins (vk_id.go)
 	nr *vkCaptchas // captcha styles and validation (vk_captcha.go)
+	// events feed long poll and callbacks (vk_events.go); msgs holds
+	// messages.send's messages (vk_messages.go).
+	events *vkEvents
+	msgs   *vkMessages
 }
 
 func newVK(e *env) *vkPlatform {
@@ -90,6 +94,8 @@ func newVK(e *env) *vkPlatform {
 		nextPhoto: 457239017,
 		id:        newVKID(),
 		nr:        newVKCaptchas(),
+		events:    newVKEvents(e.now),
+		msgs:      newVKMessages(),
 	}
 }
 

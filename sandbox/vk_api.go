@@ -84,7 +84,10 @@ func vkLookup(name string) (vkMethod, bool) {
 	case "execute":
 		return vkMethod{kinds: vkAnyTok, run: (*vkPlatform).execute}, true
 	}
-	return vkMoreMethod(strings.ToLower(name))
+	if m, ok := vkMoreMethod(strings.ToLower(name)); ok {
+		return m, true
+	}
+	return vkLookupMore(strings.ToLower(name))
 }
 
 // vkExecResult is what execute returns: a response and the errors of the

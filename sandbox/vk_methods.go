@@ -161,9 +161,11 @@ func (p *vkPlatform) wallPost(c *vkCall) (any, *vkError) {
 	if n := len(wall); n > 0 {
 		id = wall[n-1].ID + 1
 	}
-	p.walls[owner] = append(wall, vkPost{
-		ID: id, FromID: from, OwnerID: owner, Date: p.env.now().Unix(), Text: msg, Attachments: atts,
-	})
+	post := vkPost{ID: id, FromID: from, OwnerID: owner, Date: p.env.now().Unix(), Text: msg, Attachments: atts}
+	p.walls[owner] = append(wall, post)
+	if owner < 0 {
+		p.events.emitGroup(-owner, "wall_post_new", func(string) any { return post.object() })
+	}
 	return map[string]any{"post_id": id}, nil
 }
 

@@ -7,7 +7,7 @@ import (
 
 // serveMore serves the VK paths beyond classic API calls and OAuth: VK ID
 // (/authorize for VKIDAppID, /oauth2/...), the not-robot captcha page and
-// its sound track, and the validation page. It reports whether it answered.
+// its sound track, the validation page and the long-poll servers. It reports whether it answered.
 func (p *vkPlatform) serveMore(w http.ResponseWriter, r *http.Request) bool {
 	path := r.URL.Path
 	switch {
@@ -21,8 +21,40 @@ func (p *vkPlatform) serveMore(w http.ResponseWriter, r *http.Request) bool {
 		vkServeSoundCaptcha(w)
 	case path == "/validate":
 		p.serveValidate(w, r)
+	case path == "/longpoll/bots":
+		p.serveLongPoll(w, r, false)
+	case path == "/longpoll/user":
+		p.serveLongPoll(w, r, true)
 	default:
 		return false
 	}
 	return true
+}
+
+// close ends the long-poll waits and callback workers of the VK emulator.
+func (p *vkPlatform) close() { p.events.close() }
+
+// vkLookupMore finds the methods of the long-poll, messaging and callback
+// files; name is lower case.
+func vkLookupMore(name string) (vkMethod, bool) {
+	run := map[string]func(p *vkPlatform, c *vkCall) (any, *vkError){
+		"groups.getlongpollserver":           (*vkPlatform).groupsGetLongPollServer,
+		"groups.setlongpollsettings":         (*vkPlatform).groupsSetLongPollSettings,
+		"groups.getlongpollsettings":         (*vkPlatform).groupsGetLongPollSettings,
+		"groups.addcallbackserver":           (*vkPlatform).groupsAddCallbackServer,
+		"groups.editcallbackserver":          (*vkPlatform).groupsEditCallbackServer,
+		"groups.deletecallbackserver":        (*vkPlatform).groupsDeleteCallbackServer,
+		"groups.getcallbackservers":          (*vkPlatform).groupsGetCallbackServers,
+		"groups.getcallbackconfirmationcode": (*vkPlatform).groupsGetCallbackConfirmationCode,
+		"groups.setcallbacksettings":         (*vkPlatform).groupsSetCallbackSettings,
+		"groups.getcallbacksettings":         (*vkPlatform).groupsGetCallbackSettings,
+		"messages.getlongpollserver":         (*vkPlatform).messagesGetLongPollServer,
+	}
+	if f, ok := run[name]; ok {
+		return vkMethod{kinds: vkUserTok | vkGroupTok, run: f}, true
+	}
+	if name == "messages.send" {
+		return vkMethod{kinds: vkUserTok | vkGroupTok, scope: "messages", run: (*vkPlatform).messagesSend}, true
+	}
+	return vkMethod{}, false
 }
