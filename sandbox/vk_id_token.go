@@ -147,10 +147,7 @@ func (p *vkPlatform) idMint(uid int64, scope []string, device, state string) map
 // idWithToken serves user_info, logout and revoke, which all need a live
 // VK ID access token.
 func (p *vkPlatform) idWithToken(w http.ResponseWriter, r *http.Request, name string) {
-	tok := r.Form.Get("access_token")
-	if h := r.Header.Get("Authorization"); tok == "" && len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		tok = strings.TrimSpace(h[7:])
-	}
+	tok := vkCallToken(r, map[string]string{"access_token": r.Form.Get("access_token")})
 	g, ok := p.tokens.lookup(tok)
 	if !ok || g.Revoked || g.Expired(p.env.now()) || g.AppID != VKIDAppID {
 		vkIDError(w, http.StatusUnauthorized, "invalid_token", "access_token is missing or invalid", "")
