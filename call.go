@@ -176,11 +176,6 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 	d.Secret(c.api.cfg.appSecret)
 	applyResend(d, c.resend)
 	if err := p.Prepare(ctx, d); err != nil {
-		var ce *CallError
-		if errors.As(err, &ce) {
-			ce.Reason = driver.Redact(ce.Reason, d.Secrets())
-			return d, nil, err
-		}
 		return d, nil, driver.ScrubError(err, d.Secrets())
 	}
 	req, err := httpRequest(ctx, d)
@@ -269,18 +264,8 @@ func mergeQuery(q, v url.Values) string {
 }
 
 // finishError fills in the call's names on platform errors and masks the
-// call's secrets in their messages.
+// call's secrets in them: messages, error objects, reply snippets.
 func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
-	fix := func(e *Error) {
-		if e.Platform == "" {
-			e.Platform = d.Platform
-		}
-		if e.Method == "" {
-			e.Method = d.Method
-		}
-		e.Message = driver.Redact(e.Message, d.Secrets())
-		redactDetail(e)
-	}
 	var pe *PartialError
 	if errors.As(err, &pe) {
 		if pe.Platform == "" {
@@ -293,34 +278,26 @@ func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 			if e.Platform == "" {
 				e.Platform = d.Platform
 			}
-			e.Message = driver.Redact(e.Message, d.Secrets())
-			redactDetail(e)
 		}
-		return err
+		return driver.ScrubError(err, d.Secrets())
 	}
 	var e *Error
 	if errors.As(err, &e) {
-		fix(e)
-		return err
+		if e.Platform == "" {
+			e.Platform = d.Platform
+		}
+		if e.Method == "" {
+			e.Method = d.Method
+		}
+		return driver.ScrubError(err, d.Secrets())
 	}
 	var re *ReplyError
 	if errors.As(err, &re) {
 		if re.Snippet != "" {
-			re.Snippet = driver.Snippet(driver.Redact(r.Body, d.Secrets()), 120) // redact, then cut
+			re.Snippet = driver.Snippet(driver.Redact(r.Body, d.Secrets()), 120) // mask, then cut
 		}
 	}
-	return err
-}
-
-// redactDetail masks the secret fields of a platform's error object (VK
-// echoes the call's request_params, captcha_key among them), keeping its
-// other fields, such as captcha_sid, as they are.
-func redactDetail(e *Error) {
-	if raw := e.Detail.Raw; raw != "" {
-		if masked := driver.RedactJSON(raw); masked != raw {
-			e.Detail = gjson.Parse(masked)
-		}
-	}
+	return driver.ScrubError(err, d.Secrets())
 }
 
 // encodeValues is url.Values.Encode (sorted by key, query-escaped) in one

@@ -177,7 +177,7 @@ func (lc loginClient) TokenError(step string, err error, classify func(code stri
 		e.HTTPStatus = re.Response.StatusCode
 	}
 	if gjson.ValidBytes(re.Body) {
-		e.Detail = gjson.Parse(driver.RedactJSON(string(re.Body)))
+		e.Detail = gjson.Parse(string(re.Body))
 	}
 	if e.Code == "" {
 		e.Code = "http " + strconv.Itoa(e.HTTPStatus)
@@ -185,6 +185,5 @@ func (lc loginClient) TokenError(step string, err error, classify func(code stri
 	if classify != nil {
 		e.Class = classify(e.Code)
 	}
-	e.Message = driver.Redact(e.Message, secrets)
-	return e
+	return driver.ScrubError(e, secrets)
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/snskit/snskit/driver"
+	"golang.org/x/oauth2"
 	"golang.org/x/time/rate"
 )
 
@@ -68,7 +70,13 @@ func (c Call) refreshExpired(ctx context.Context, err error, d *driver.Draft) (b
 		return false, err
 	}
 	if rerr := r.Refresh(ctx, used); rerr != nil {
-		return false, fmt.Errorf("%w (and refreshing the token failed: %w)", err, driver.ScrubError(rerr, d.Secrets()))
+		secrets := d.Secrets()
+		if cur, ok := r.(interface{ Current() *oauth2.Token }); ok {
+			if t := cur.Current(); t != nil {
+				secrets = append(slices.Clip(secrets), t.AccessToken, t.RefreshToken)
+			}
+		}
+		return false, driver.ScrubError(fmt.Errorf("%w (and refreshing the token failed: %w)", err, rerr), secrets)
 	}
 	return true, nil
 }

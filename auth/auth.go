@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 )
@@ -154,5 +155,9 @@ func Mask(secret string) string {
 	if len(secret) <= 12 {
 		return "****"
 	}
-	return "****" + secret[len(secret)-4:]
+	i := len(secret) - 4
+	for i < len(secret) && !utf8.RuneStart(secret[i]) {
+		i++ // never half a character
+	}
+	return "****" + secret[i:]
 }

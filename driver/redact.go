@@ -2,7 +2,6 @@ package driver
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,69 +105,56 @@ func redactOAuthParams(list string, secrets []string) string {
 	return Redact(strings.Join(parts, ", "), secrets)
 }
 
-// Redact masks every occurrence of secrets in s.
+// Redact masks every occurrence of secrets (of 4 bytes or more) in s, in
+// each form a secret travels in: raw, query-escaped, path-escaped and
+// JSON-escaped.
 func Redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, auth.Mask(sec))
-		}
-	}
-	return s
+	return newMasker(secrets).mask(s)
 }
-
-// ScrubError returns err with its message free of secrets; a *url.Error
-// keeps its type (and Timeout, Temporary) with a redacted URL. errors.Is
-// and errors.As still reach the original error.
-func ScrubError(err error, secrets []string) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		u, perr := url.Parse(ue.URL)
-		redacted := ue.URL
-		if perr == nil {
-			redacted = RedactURL(u, secrets)
-		}
-		return &url.Error{Op: ue.Op, URL: redacted, Err: scrubbed{ue.Err, secrets}}
-	}
-	return scrubbed{err, secrets}
-}
-
-// scrubbed is an error whose message has secrets masked; errors.Is and As
-// still reach the original.
-type scrubbed struct {
-	err     error
-	secrets []string
-}
-
-func (s scrubbed) Error() string { return Redact(s.err.Error(), s.secrets) }
-func (s scrubbed) Unwrap() error { return s.err }
 
 // RedactJSON returns the JSON document raw with the values of secret fields
 // masked: object members whose name IsSecretParam, and {"key": name,
 // "value": v} pairs (VK's request_params) whose name is. Other values, and
 // raw itself when it holds no secret field or is not JSON, are returned as
 // they are.
-func RedactJSON(raw string) string {
+func RedactJSON(raw string) string { return masker{}.json(raw) }
+
+// json is RedactJSON that also masks m's secrets inside every string value
+// (an error message that repeats the token, a request URL echoed back).
+// Decoding first lets the raw, query- and path-escaped forms find a secret
+// however the JSON escaped it; keys are left alone.
+func (m masker) json(raw string) string {
 	if raw == "" || !gjson.Valid(raw) {
 		return raw
 	}
 	var doc any
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber() // keep numbers exactly as sent
-	if err := dec.Decode(&doc); err != nil || !redactValue(doc) {
+	if err := dec.Decode(&doc); err != nil {
 		return raw
 	}
-	out, err := json.Marshal(doc)
-	if err != nil {
+	doc, masked := m.value(doc)
+	if !masked {
 		return raw
 	}
-	return string(out)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return raw
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// redactValue masks secret fields in a decoded JSON value in place and
-// reports whether it masked any.
-func redactValue(v any) bool {
+// value masks secret fields and secrets in a decoded JSON value, in place
+// where it can, and reports whether it masked any.
+func (m masker) value(v any) (any, bool) {
 	masked := false
 	switch x := v.(type) {
+	case string:
+		if s := m.mask(x); s != x {
+			return s, true
+		}
 	case map[string]any:
 		if k, ok := x["key"].(string); ok && IsSecretParam(k) {
 			if s, ok := x["value"].(string); ok {
@@ -182,12 +168,17 @@ func redactValue(v any) bool {
 				masked = true
 				continue
 			}
-			masked = redactValue(val) || masked
+			nv, ok := m.value(val)
+			if ok {
+				x[k], masked = nv, true
+			}
 		}
 	case []any:
-		for _, val := range x {
-			masked = redactValue(val) || masked
+		for i, val := range x {
+			if nv, ok := m.value(val); ok {
+				x[i], masked = nv, true
+			}
 		}
 	}
-	return masked
+	return v, masked
 }
