@@ -145,11 +145,16 @@ func WithLogger(l *slog.Logger) Option {
 // WithApp sets the application's key and secret: VK client id, QQ app id,
 // WeChat appid, Renren or Kaixin app key. Platforms use them where their
 // rules say (QQ's oauth_consumer_key, Renren 1.0's sig and api_key...).
-// secret may be empty when no rule needs it.
+// Either may be empty when no rule of the call needs it (Renren 1.0 signs
+// access-token calls with the secret alone); a call or login that needs
+// the missing one is refused with an error naming it.
 func WithApp(id, secret string) Option {
 	return func(cfg *config) error {
-		if strings.TrimSpace(id) == "" {
-			return errors.New("snskit: WithApp needs the application's id or key")
+		if id == "" && secret == "" {
+			return errors.New("snskit: WithApp needs the application's id or key, its secret, or both")
+		}
+		if id != "" && strings.TrimSpace(id) == "" {
+			return fmt.Errorf("snskit: WithApp(%q, ...): the application's id is blank; pass it as the platform shows it, or \"\" when only the secret is needed", id)
 		}
 		cfg.appID, cfg.appSecret = id, secret
 		return nil

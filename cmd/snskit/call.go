@@ -198,10 +198,9 @@ func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
 			opts = append(opts, snskit.WithAuth(cred))
 		}
 	}
-	if f.appSecret != "" && f.appID == "" {
-		return nil, errors.New("-app-secret needs -app-id")
-	}
-	if f.appID != "" {
+	// Each platform refuses a call that lacks the id or secret it needs
+	// (Renren 1.0 signs token calls with the secret alone).
+	if f.appID != "" || f.appSecret != "" {
 		opts = append(opts, snskit.WithApp(f.appID, f.appSecret))
 	}
 	if f.apiVersion != "" {
@@ -291,6 +290,7 @@ func report(out, errw io.Writer, r *snskit.Response, err error, f *callFlags) in
 			printRaw(out, r.Body)
 		}
 		fmt.Fprintf(errw, "%s\n", prefixed(err))
+		printCaptcha(errw, perr)
 		printDetail(errw, perr, f)
 		return exitPlatform
 	}
@@ -301,6 +301,10 @@ func report(out, errw io.Writer, r *snskit.Response, err error, f *callFlags) in
 		// could not get through: a transport failure, not a usage error.
 		fmt.Fprintf(errw, "%s\n", prefixed(err))
 		return exitTransport
+	}
+	if errors.As(err, &cerr) && strings.Contains(cerr.Reason, "snskit.WithApp") {
+		// The library names its option; say which flags set it.
+		err = fmt.Errorf("%s\non the command line the application's key and secret are -app-id and -app-secret", prefixed(err))
 	}
 	if errors.As(err, &cerr) && cerr.NeedsAuth {
 		platform := cerr.Platform

@@ -44,7 +44,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.StringVar(&f.tokenSecret, "token-secret", "", "OAuth 1.0a token `secret`; needs -token, -app-id and -app-secret")
 	fs.StringVar(&f.sessionKey, "session-key", "", "legacy session `key` (Renren 1.0, Kaixin001)")
 	fs.StringVar(&f.appID, "app-id", "", "application `id` or key (client id, appid, app key)")
-	fs.StringVar(&f.appSecret, "app-secret", "", "application `secret`; needs -app-id")
+	fs.StringVar(&f.appSecret, "app-secret", "", "application `secret`, for platforms that sign calls or logins with it")
 	fs.StringVar(&f.openID, "openid", "", "the user's `openid` (QQ, WeChat); needs an access token")
 	fs.StringVar(&f.apiVersion, "api-version", "", "API `version` where the platform has one (VK's v)")
 	fs.StringVar(&f.baseURL, "base-url", "", "send every request to this base `URL` instead of the platform's hosts")

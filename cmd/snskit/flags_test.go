@@ -213,7 +213,6 @@ func TestCredentialConflictsAreUsageErrors(t *testing.T) {
 		{[]string{"-token", "tok-value-1", "-session-key", "sk-value-1"}, "give one credential"},
 		{[]string{"-session-key", "sk-value-1", "-openid", "o"}, "-openid goes with an OAuth 2.0 access token"},
 		{[]string{"-openid", "o"}, "-openid needs -token"},
-		{[]string{"-token", "tok-value-1", "-app-secret", "b"}, "-app-secret needs -app-id"},
 		{[]string{"-session-key", "sk-value-1"}, "cannot use the credential given (session key)"}, // VK takes tokens only
 	}
 	for _, tt := range tests {

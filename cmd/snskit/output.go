@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -158,4 +159,22 @@ func indentJSON(res gjson.Result, prefix string) string {
 		return raw
 	}
 	return buf.String()
+}
+
+// printCaptcha writes what a captcha refusal (VK error 14) needs to be
+// answered: the captcha's id and image, the newer redirect_uri when the
+// platform sends one, and how to resend the call with the answer.
+func printCaptcha(w io.Writer, e *snskit.Error) {
+	sid := e.Detail.Get("captcha_sid").String()
+	if !errors.Is(e, snskit.ErrCaptcha) || sid == "" {
+		return
+	}
+	fmt.Fprintf(w, "  captcha_sid: %s\n", sid)
+	if img := e.Detail.Get("captcha_img").String(); img != "" {
+		fmt.Fprintf(w, "  captcha_img: %s\n", img)
+	}
+	if uri := e.Detail.Get("redirect_uri").String(); uri != "" {
+		fmt.Fprintf(w, "  redirect_uri: %s (open it to pass the check in a browser)\n", uri)
+	}
+	fmt.Fprintf(w, "  to answer, open the image and run the same command again with: captcha_sid=%s captcha_key=TEXT_OF_THE_IMAGE\n", sid)
 }
