@@ -279,6 +279,9 @@ func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 				e.Platform = d.Platform
 			}
 		}
+		if masked, ok := driver.ScrubError(pe, d.Secrets()).(*PartialError); ok {
+			*pe = *masked // in place too, wherever in err it sits
+		}
 		return driver.ScrubError(err, d.Secrets())
 	}
 	var e *Error
@@ -288,6 +291,9 @@ func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 		}
 		if e.Method == "" {
 			e.Method = d.Method
+		}
+		if masked, ok := driver.ScrubError(e, d.Secrets()).(*Error); ok {
+			*e = *masked // in place too, wherever in err it sits
 		}
 		return driver.ScrubError(err, d.Secrets())
 	}

@@ -28,12 +28,7 @@ func (m masker) scrub(err error) error {
 			u = RedactURL(pu, nil) // secret parameters by name
 		}
 		return &url.Error{Op: x.Op, URL: m.mask(u), Err: m.scrub(x.Err)}
-	}
-	if !m.reaches(err) {
-		return err
-	}
-	switch x := err.(type) {
-	case *Error:
+	case *Error: // secret fields by name too (VK echoes captcha_key)
 		cp := *x
 		m.maskError(&cp)
 		return &cp
@@ -46,6 +41,11 @@ func (m masker) scrub(err error) error {
 			cp.Errors[i] = &c
 		}
 		return &cp
+	}
+	if !m.reaches(err) {
+		return err
+	}
+	switch x := err.(type) {
 	case *CallError:
 		cp := *x
 		cp.Reason, cp.Err = m.mask(x.Reason), m.scrub(x.Err)
