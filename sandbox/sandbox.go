@@ -110,6 +110,7 @@ type Option func(*config) error
 type config struct {
 	addr  string
 	clock func() time.Time
+	tuning
 }
 
 // WithAddr makes the server listen on addr (host:port) instead of a free
@@ -146,6 +147,7 @@ type platform interface {
 // env is what every emulated platform shares with the server.
 type env struct {
 	now func() time.Time
+	tuning
 }
 
 // Server is a running sandbox.
@@ -160,13 +162,13 @@ type Server struct {
 
 // New starts a sandbox on a loopback address.
 func New(opts ...Option) (*Server, error) {
-	cfg := config{clock: time.Now}
+	cfg := config{clock: time.Now, tuning: defaultTuning()}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
 		}
 	}
-	e := &env{now: cfg.clock}
+	e := &env{now: cfg.clock, tuning: cfg.tuning}
 	s := &Server{env: e}
 	renren := newRenren(e)
 	s.platforms = map[string]platform{

@@ -97,12 +97,6 @@ type vkExecResult struct {
 	Errors   []vkExecError `json:"execute_errors,omitempty"`
 }
 
-type vkExecError struct {
-	Method    string `json:"method"`
-	ErrorCode int    `json:"error_code"`
-	ErrorMsg  string `json:"error_msg"`
-}
-
 // serveAPI answers https://api.vk.ru/method/<name>. Errors come with HTTP
 // 200, as VK sends them.
 func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method string) {
