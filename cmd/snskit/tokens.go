@@ -16,6 +16,7 @@ import (
 type storeFlags struct {
 	tokenFile, baseURL string
 	all, sandbox       bool
+	asJSON, printToken bool
 }
 
 // newStoreFlagSet binds the flags of "snskit logout" (withAll) or "snskit
@@ -25,6 +26,10 @@ func newStoreFlagSet(name string, f *storeFlags, withAll bool) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
+	if !withAll {
+		fs.BoolVar(&f.asJSON, "json", false, "list the tokens as JSON, still masked")
+		fs.BoolVar(&f.printToken, "print-token", false, "print the one access token (or session key) of PLATFORM or KEY, unmasked, for scripts "+commandLineOnlyNote)
+	}
 	if withAll {
 		fs.StringVar(&f.baseURL, "base-url", "", "delete the token stored for this base `URL` (the key PLATFORM@URL)")
 		fs.BoolVar(&f.sandbox, "sandbox", false, "delete the token 'snskit login -sandbox' stored (the key PLATFORM@sandbox)")
@@ -128,26 +133,38 @@ func runLogout(ctx context.Context, args []string, stdout, stderr io.Writer, env
 }
 
 // runToken runs "snskit token": it lists the stored tokens of every
-// platform or of one, their secrets masked.
+// platform or of one, their secrets masked; or, with -print-token, prints
+// one token as it is.
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
 	f, pos, err := parseStoreFlags("token", args, env, false)
 	if errors.Is(err, flag.ErrHelp) {
 		printCommandHelp(stdout, "token")
 		return exitOK
 	}
-	if err == nil && len(pos) > 1 {
-		err = errors.New("token takes at most one PLATFORM")
+	switch {
+	case err != nil:
+	case len(pos) > 1:
+		err = errors.New("token takes at most one PLATFORM or KEY")
+	case f.printToken && len(pos) == 0:
+		err = errors.New("-print-token needs the PLATFORM or KEY whose token to print, as in: snskit token -print-token vk")
+	case f.printToken && f.asJSON:
+		err = errors.New("-print-token prints one token bare; leave -json out")
 	}
 	if err != nil {
 		return usageFailure(stderr, fmt.Errorf("token: %w", err))
 	}
-	platform := ""
+	platform, key := "", ""
 	if len(pos) == 1 {
-		name, _, ok := lookupPlatform(pos[0])
-		if !ok {
-			return usageFailure(stderr, fmt.Errorf("unknown platform %q; want one of %s", pos[0], platformList))
+		if strings.Contains(pos[0], "@") {
+			key = pos[0]
+		} else {
+			name, _, ok := lookupPlatform(pos[0])
+			if !ok {
+				hint := didYouMean(pos[0], []string{"vk", "renren", "renren1", "weixin", "wechat", "qq", "kaixin"}, func(s string) string { return s })
+				return usageFailure(stderr, fmt.Errorf("unknown platform %q%s; want one of %s, or a key listed by 'snskit token'", pos[0], hint, platformList))
+			}
+			platform = name
 		}
-		platform = name
 	}
 	st, err := openStore(f.tokenFile)
 	if err != nil {
@@ -158,29 +175,41 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		fmt.Fprintf(stderr, "%s\n", prefixed(err))
 		return exitTransport
 	}
-	n := 0
-	for _, key := range keys {
-		s, err := st.Load(ctx, key)
+	var list []savedEntry
+	for _, k := range keys {
+		s, err := st.Load(ctx, k)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s\n", prefixed(err))
 			return exitTransport
 		}
-		if platform != "" && s.Platform != platform {
+		if (key != "" && k != key) || (platform != "" && s.Platform != platform) {
 			continue
 		}
-		if n > 0 {
-			fmt.Fprintln(stdout)
-		}
-		printSaved(stdout, key, s)
-		n++
+		list = append(list, savedEntry{k, s})
 	}
-	if n == 0 {
+	if len(list) == 0 {
 		what := "no token"
-		if platform != "" {
+		switch {
+		case key != "":
+			what = "no token under the key " + strconv.Quote(key)
+		case platform != "":
 			what = "no " + platform + " token"
 		}
 		fmt.Fprintf(stderr, "snskit: %s stored in %s; 'snskit login PLATFORM' stores one\n", what, st.Path())
 		return exitPlatform
+	}
+	switch {
+	case f.printToken:
+		return printOneToken(stdout, stderr, list, platform)
+	case f.asJSON:
+		printSavedJSON(stdout, list)
+	default:
+		for i, e := range list {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			printSaved(stdout, e.key, e.saved)
+		}
 	}
 	return exitOK
 }
