@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/snskit/snskit"
@@ -213,8 +214,10 @@ func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
 		opts = append(opts, snskit.WithMaxBodySize(f.maxBody))
 	}
 	if f.verbose {
-		h := slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})
-		opts = append(opts, snskit.WithLogger(slog.New(h)))
+		h := skipRequestLines{slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})}
+		opts = append(opts, snskit.WithLogger(slog.New(h)),
+			snskit.WithHTTPClient(&http.Client{Transport: &verboseTransport{base: http.DefaultTransport, w: log}}))
+		f.noteCredentials(log)
 	}
 	return opts, nil
 }

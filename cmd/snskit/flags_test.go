@@ -128,7 +128,7 @@ func TestEveryFlagAndItsEnvironmentVariable(t *testing.T) {
 			}},
 		{flag: "v", base: []string{"-token", testToken}, call: []string{"vk", "users.get"}, reply: fixed(200, vkUsersReply),
 			checkFn: func(t *testing.T, srv *recorder, r result) {
-				assert.Contains(t, r.stderr, `msg="snskit request" platform=vk method=users.get`)
+				assert.Contains(t, r.stderr, "> POST /method/users.get HTTP/1.1\n")
 			}},
 	}
 	for _, c := range cases {
