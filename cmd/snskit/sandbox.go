@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"text/tabwriter"
 
@@ -53,6 +54,9 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	if addr != "" {
 		opts = append(opts, sandbox.WithAddr(addr))
 	}
+	if addr != "" && beyondLoopback(addr) {
+		fmt.Fprintf(stderr, "snskit: warning: the sandbox listens on %s, beyond this machine: anyone who reaches it can use its test tokens and read what you send it; use 127.0.0.1 unless you mean it\n", addr)
+	}
 	s, err := sandbox.New(opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "snskit: starting the sandbox: %v\n", err)
@@ -66,23 +70,20 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, en
 }
 
 // printSandbox writes each platform's base URL with a ready test app and
-// credentials, then a call to try. These are the sandbox's fake
-// credentials, valid only against this server: printing them is the point.
+// credentials, and a command that works against it. These are the
+// sandbox's fake credentials, valid only against this server: printing
+// them is the point.
 func printSandbox(w io.Writer, s *sandbox.Server) {
 	root := strings.TrimSuffix(s.URL("vk"), "/vk")
 	fmt.Fprintf(w, "snskit sandbox serving on %s (Ctrl-C to stop)\n\n", root)
 	fmt.Fprintln(w, "SANDBOX CREDENTIALS: fake, made up by this sandbox, valid only against it until it stops.")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	var vkToken string
+	var vkTry string
 	for _, name := range sandboxPlatforms() {
 		fmt.Fprintf(tw, "\n%s\n", name)
 		fmt.Fprintf(tw, "  base URL\t%s\n", s.URL(name))
 		a := s.App(name)
 		c, err := s.IssueToken(name, sandbox.TokenOptions{})
-		if a.ID == "" && c.AccessToken == "" && c.SessionKey == "" {
-			fmt.Fprintf(tw, "  (not emulated yet)\n")
-			continue
-		}
 		row := func(label, value string) {
 			if value != "" {
 				fmt.Fprintf(tw, "  %s\t%s\n", label, value)
@@ -104,13 +105,60 @@ func printSandbox(w io.Writer, s *sandbox.Server) {
 				row("OAuth 1.0a token secret", o.TokenSecret)
 			}
 		}
+		try := sandboxTry(name, s.URL(name), a, c)
+		row("try", try)
 		if name == "vk" {
-			vkToken = c.AccessToken
+			vkTry = try
 		}
 	}
 	tw.Flush()
-	if vkToken != "" {
-		fmt.Fprintf(w, "\nTry:\n  snskit call -base-url %s -token %s vk users.get user_ids=1\n", s.URL("vk"), vkToken)
-		fmt.Fprintf(w, "or:\n  SNSKIT_BASE_URL=%s SNSKIT_TOKEN=%s snskit call vk users.get\n", s.URL("vk"), vkToken)
+	if vkTry != "" {
+		fmt.Fprintf(w, "\nTry:\n  %s\n", vkTry)
+		fmt.Fprintf(w, "or, without a running sandbox:\n  snskit call -sandbox vk users.get user_ids=1\n")
 	}
+}
+
+// sandboxTry returns a command that calls platform name on the sandbox at
+// base with what that platform needs: the openid on QQ and WeChat, the app
+// id on QQ (its oauth_consumer_key), the app key and secret on Renren 1.0.
+func sandboxTry(name, base string, a sandbox.App, c sandbox.Credentials) string {
+	q := func(v string) string {
+		if strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/=") == "" {
+			return v
+		}
+		return shellWord(v, nil)
+	}
+	cmd := "snskit call -base-url " + q(base)
+	switch name {
+	case "vk":
+		return cmd + " -token " + q(c.AccessToken) + " vk users.get user_ids=1"
+	case "renren":
+		return cmd + " -token " + q(c.AccessToken) + " renren user.get userId=" + q(c.UserID)
+	case "renren1":
+		if c.SessionKey != "" {
+			return cmd + " -app-id " + q(a.ID) + " -app-secret " + q(a.Secret) + " -session-key " + q(c.SessionKey) + " renren1 users.getInfo"
+		}
+		return cmd + " -app-secret " + q(a.Secret) + " -token " + q(c.AccessToken) + " renren1 users.getInfo"
+	case "weixin":
+		return cmd + " -token " + q(c.AccessToken) + " -openid " + q(c.OpenID) + " weixin sns.userinfo"
+	case "qq":
+		return cmd + " -app-id " + q(a.ID) + " -token " + q(c.AccessToken) + " -openid " + q(c.OpenID) + " qq user.get_user_info"
+	case "kaixin":
+		return cmd + " -token " + q(c.AccessToken) + " kaixin users.me"
+	}
+	return ""
+}
+
+// beyondLoopback reports whether the sandbox's listen address addr
+// (host:port) can be reached from other machines.
+func beyondLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return true
+	}
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
 }

@@ -213,3 +213,68 @@ func TestSandboxCommandAddr(t *testing.T) {
 	assert.Contains(t, r.stderr, "snskit: starting the sandbox: ")
 	assert.Empty(t, r.stdout)
 }
+
+// shellSplit splits a command line as a POSIX shell does for the quoting
+// snskit prints: words separated by spaces, 'single-quoted' parts kept
+// whole.
+func shellSplit(t *testing.T, line string) []string {
+	t.Helper()
+	var words []string
+	var cur strings.Builder
+	inWord, quoted := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quoted && c == '\'':
+			quoted = false
+		case quoted:
+			cur.WriteByte(c)
+		case c == '\'':
+			quoted, inWord = true, true
+		case c == ' ':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case strings.ContainsRune("|&;<>()$`\\\"*?", rune(c)):
+			t.Fatalf("unquoted shell character %q in %q", c, line)
+		default:
+			cur.WriteByte(c)
+			inWord = true
+		}
+	}
+	require.False(t, quoted, "unbalanced quote in %q", line)
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}
+
+func TestSandboxCommandPrintsAWorkingCommandPerPlatform(t *testing.T) {
+	out, _ := startSandbox(t, nil)
+	for _, p := range sandboxPlatforms() {
+		try := sandboxField(out, p, "try")
+		require.NotEmpty(t, try, "%s has a command to try:\n%s", p, out)
+		words := shellSplit(t, try)
+		require.Equal(t, "snskit", words[0])
+		r := runCLI(t, nil, words[1:]...)
+		assert.Equal(t, exitOK, r.code, "%s: %s\n%s", p, try, r.stderr)
+		assert.NotEmpty(t, strings.TrimSpace(r.stdout), p)
+	}
+}
+
+func TestSandboxWarnsBeyondLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:1", "[::]:1", "192.168.1.5:80", "example.test:80", ":8080"} {
+		assert.True(t, beyondLoopback(addr), addr)
+	}
+	for _, addr := range []string{"127.0.0.1:8080", "[::1]:80", "localhost:80", "127.1.2.3:9"} {
+		assert.False(t, beyondLoopback(addr), addr)
+	}
+	// 192.0.2.1 (TEST-NET-1) is no address of this machine: the warning comes
+	// first, then the sandbox fails to bind, and nothing listens beyond
+	// loopback during the test.
+	r := runCLI(t, nil, "sandbox", "-addr", "192.0.2.1:0")
+	assert.Equal(t, exitTransport, r.code)
+	assert.Contains(t, r.stderr, "snskit: warning: the sandbox listens on 192.0.2.1:0, beyond this machine")
+}
