@@ -1,0 +1,19 @@
+package platforms
+
+import (
+	_ "embed"
+
+	"github.com/snskit/snskit/catalog"
+)
+
+// renrenCatalogText is the catalog's text, renren_catalog.txt.
+//
+//go:embed renren_catalog.txt
+var renrenCatalogText string
+
+// renrenCatalog is parsed on first use and immutable after.
+var renrenCatalog = catalog.New(renrenCatalogText)
+
+// Catalog returns Renren API 2.0's methods, from Renren's official Java SDK
+// and seed 000 (see renren_catalog.txt), with their page-number paging.
+func (renren) Catalog() *catalog.Catalog { return renrenCatalog }
