@@ -199,6 +199,9 @@ func (c Call) encode(params Params) (url.Values, []driver.FormFile, error) {
 			merged[k] = v
 		}
 	}
+	if err := c.api.checkCatalog(context.Background(), c.name, merged); err != nil {
+		return nil, nil, err
+	}
 	values, files, err := encodeParams(merged, p.Style())
 	if err != nil {
 		return nil, nil, &CallError{Platform: p.Name(), Method: c.name, Reason: err.Error()}

@@ -38,6 +38,7 @@ type config struct {
 	retryBase time.Duration
 	challenge ChallengeHandler
 	batcher   *batcher
+	checks    CheckMode // WithCatalogChecks
 }
 
 func defaultConfig() config {

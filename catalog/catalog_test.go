@@ -197,3 +197,21 @@ func TestTypeString(t *testing.T) {
 	_, ok := catalog.ParseType("int")
 	assert.False(t, ok)
 }
+
+func TestDescriptions(t *testing.T) {
+	c := mustParse(t, testText)
+	fg, _ := c.Method("friends.get")
+	assert.Equal(t, "integer, min 0, max 5000, default 5000", fg.Param("count").Summary())
+	assert.Equal(t, "string, one of hints|random|name", fg.Param("order").Summary())
+	assert.Equal(t, "offset: offset, count (at most 5000, default 5000)", fg.Paging.String())
+	st, _ := c.Method("status.put")
+	assert.Equal(t, "string, required, at least 1 characters, at most 240 characters", st.Param("content").Summary())
+	assert.Equal(t, "none", st.Paging.String())
+	ug, _ := c.Method("users.get")
+	assert.Equal(t, "string (JSON)", ug.Param("data").Summary())
+	assert.Equal(t, "array of string|integer, at most 3 elements", ug.Param("user_ids").Summary())
+	nf, _ := c.Method("newsfeed.get")
+	assert.Equal(t, "cursor: start_from from the reply's next_from, count (at most 100, default 50)", nf.Paging.String())
+	rl, _ := c.Method("user.friend.list")
+	assert.Equal(t, "page: pageNumber from 1, pageSize (at least 1, at most 100, default 20)", rl.Paging.String())
+}

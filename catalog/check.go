@@ -63,17 +63,15 @@ type Problem struct {
 
 // String describes the problem: `users.get: unknown parameter "user_id";
 // did you mean user_ids?`.
-func (p Problem) String() string {
-	var b strings.Builder
-	b.WriteString(p.Method)
-	b.WriteString(": ")
-	b.WriteString(p.Detail)
-	if p.Suggestion != "" {
-		b.WriteString("; did you mean ")
-		b.WriteString(p.Suggestion)
-		b.WriteString("?")
+func (p Problem) String() string { return p.Method + ": " + p.Text() }
+
+// Text describes the problem without the method's name: `unknown parameter
+// "user_id"; did you mean user_ids?`.
+func (p Problem) Text() string {
+	if p.Suggestion == "" {
+		return p.Detail
 	}
-	return b.String()
+	return p.Detail + "; did you mean " + p.Suggestion + "?"
 }
 
 // Error is String prefixed "snskit: ".

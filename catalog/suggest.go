@@ -12,7 +12,8 @@ const maxSuggestions = 3
 // SuggestMethods returns up to three method names close to name, closest
 // first: the same name in another case, or one a few typing mistakes away
 // (edit distance, without regard to case, at most 1 for names of up to 4
-// characters, 2 up to 10, 3 beyond). It returns nil when nothing is close.
+// characters, 2 up to 10, 3 beyond, and less than half the name's length).
+// It returns nil when nothing is close.
 func (c *Catalog) SuggestMethods(name string) []string {
 	c.load()
 	if i, ok := c.byLower[strings.ToLower(name)]; ok && c.methods[i].Name != name {
@@ -53,7 +54,7 @@ func suggest(name string, n int, at func(int) string) []string {
 		if cand == name {
 			continue
 		}
-		if d := distance(name, cand, limit); d <= limit {
+		if d := distance(name, cand, limit); d <= limit && 2*d < len(name) {
 			hits = append(hits, hit{cand, d})
 		}
 	}

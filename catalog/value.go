@@ -113,13 +113,13 @@ func checkValue(p *Param, v any) (ProblemKind, string) {
 			}
 			return WrongType, "wants " + p.TypeString() + ", got a list (" + fmt.Sprintf("%T", v) + ")"
 		}
-		return checkScalar(p, p.Type, s, "")
+		return checkScalar(p, p.Type, s, 0)
 	}
 	// An array: a slice, comma-separated text, or one element.
 	n := 0
 	elem := func(e scalar) (ProblemKind, string) {
 		n++
-		return checkScalar(p, p.Items, e, "element "+strconv.Itoa(n)+" ")
+		return checkScalar(p, p.Items, e, n)
 	}
 	switch x := v.(type) {
 	case []int:
@@ -174,9 +174,18 @@ func checkValue(p *Param, v any) (ProblemKind, string) {
 	return 0, ""
 }
 
-// checkScalar checks one value (the parameter's, or an element's when
-// where is "element N ") against the kinds t and p's bounds and enum.
-func checkScalar(p *Param, t Type, s scalar, where string) (ProblemKind, string) {
+// checkScalar checks one value (the parameter's, or its element number elem
+// when elem > 0) against the kinds t and p's bounds and enum.
+func checkScalar(p *Param, t Type, s scalar, elem int) (ProblemKind, string) {
+	kind, detail := checkOne(p, t, s, elem == 0)
+	if kind != 0 && elem > 0 {
+		detail = "element " + strconv.Itoa(elem) + " " + detail
+	}
+	return kind, detail
+}
+
+// checkOne does checkScalar's work; top is false for an array's element.
+func checkOne(p *Param, t Type, s scalar, top bool) (ProblemKind, string) {
 	num, isNum, integral := s.number()
 	if t != Any && !accepts(t, p.JSON, s, isNum, integral) {
 		got := "text that is not " + article(t)
@@ -188,17 +197,17 @@ func checkScalar(p *Param, t Type, s scalar, where string) (ProblemKind, string)
 		case sOther:
 			got = "a JSON object or file"
 		}
-		return WrongType, where + "wants " + t.String() + ", got " + got
+		return WrongType, "wants " + t.String() + ", got " + got
 	}
 	if isNum && (t == Any || t&(Integer|Number) != 0) {
 		if p.Min != nil && num < *p.Min {
-			return OutOfRange, where + "is " + formatNum(num) + ", less than the minimum " + formatNum(*p.Min)
+			return OutOfRange, "is " + formatNum(num) + ", less than the minimum " + formatNum(*p.Min)
 		}
 		if p.Max != nil && num > *p.Max {
-			return OutOfRange, where + "is " + formatNum(num) + ", more than the maximum " + formatNum(*p.Max)
+			return OutOfRange, "is " + formatNum(num) + ", more than the maximum " + formatNum(*p.Max)
 		}
 	}
-	if s.k == sText && where == "" && (p.MinLength > 0 || p.MaxLength > 0) {
+	if s.k == sText && top && (p.MinLength > 0 || p.MaxLength > 0) {
 		n := utf8.RuneCountInString(s.text)
 		if p.MaxLength > 0 && n > p.MaxLength {
 			return OutOfRange, "is " + strconv.Itoa(n) + " characters long, more than the maximum " + strconv.Itoa(p.MaxLength)
@@ -208,7 +217,7 @@ func checkScalar(p *Param, t Type, s scalar, where string) (ProblemKind, string)
 		}
 	}
 	if len(p.Enum) > 0 && !s.inEnum(p.Enum) {
-		return NotInEnum, where + "must be one of " + strings.Join(p.Enum, ", ")
+		return NotInEnum, "must be one of " + strings.Join(p.Enum, ", ")
 	}
 	return 0, ""
 }

@@ -33,6 +33,9 @@ func main() {
 
 // run writes the catalog of the schema in dir to the file out.
 func run(dir, out string) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("cannot read the schema directory: %w (from the repository, VK's schema is at ../shared/reference/vk-api-schema)", err)
+	}
 	text, err := vkCatalog(os.DirFS(dir))
 	if err != nil {
 		return err

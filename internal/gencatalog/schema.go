@@ -41,9 +41,11 @@ type schemaParam struct {
 }
 
 // vkCommon are the parameters VK takes on every method: PLATFORMS.md (v,
-// lang, test_mode, access_token) and PLATFORMS-MORE.md §2 (the captcha
-// retry's parameters).
+// lang, test_mode, access_token), PLATFORMS-MORE.md §2 (the captcha retry's
+// parameters), and group_id, by which platforms.VKCommunity picks a
+// community's token (seed 002: api.users.get(group_id=654321, user_ids=1)).
 var vkCommon = []catalog.Param{
+	{Name: "group_id", Type: catalog.Integer},
 	{Name: "access_token", Type: catalog.String},
 	{Name: "v", Type: catalog.Any},
 	{Name: "lang", Type: catalog.Any},
