@@ -132,6 +132,9 @@ func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method str
 		return
 	}
 	if er, ok := res.(vkExecResult); ok {
+		for _, e := range er.Errors {
+			vkSetChallengeCookie(w, &vkError{Challenge: e.vkChallenge})
+		}
 		writeJSON(w, http.StatusOK, "", er)
 		return
 	}

@@ -125,6 +125,23 @@ func (p *vkPlatform) challenge(c *vkCall, inner bool) *vkError {
 	return e
 }
 
+// innerChallenge applies captcha and validation to a call made inside
+// execute. The answer to an inner captcha (captcha_sid and captcha_key, or
+// success_token and remixstlid) may ride among the inner call's own
+// parameters or on the execute call itself (remixstlid also as the
+// cookie): the sandbox's reading of open question 6 takes both.
+func (p *vkPlatform) innerChallenge(sub, exec *vkCall) *vkError {
+	for _, k := range []string{"captcha_sid", "captcha_key", "success_token", "remixstlid"} {
+		if _, ok := sub.params[k]; !ok && exec.params[k] != "" {
+			sub.params[k] = exec.params[k]
+		}
+	}
+	sub.remixstlid = exec.remixstlid
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.challenge(sub, true)
+}
+
 // captchaApplies reports whether a call is challenged while captchas are
 // required: inner reports a call made inside execute. The caller holds mu.
 func (p *vkPlatform) captchaApplies(method string, inner bool) bool {

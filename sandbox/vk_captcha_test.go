@@ -189,3 +189,39 @@ func TestVKValidation(t *testing.T) {
 	_, err = s.VKPassValidation(t.Context(), redirect)
 	assert.Error(t, err, "a passed validation page is gone")
 }
+
+func TestVKCaptchaInsideExecute(t *testing.T) {
+	s, clk := vkStart(t)
+	call := vkCaller(t, s, clk)
+	tok := s.Token(sandbox.VK).AccessToken
+	code := `return [API.users.get({"user_ids": 2}), API.wall.post({"message": "batched"})];`
+
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaNotRobot, "wall.post")
+	m := call(tok, "execute", url.Values{"code": {code}})
+	require.Zero(t, vkErrCode(m), "the execute itself succeeds: %v", m)
+	res := m["response"].([]any)
+	assert.Equal(t, false, res[1], "the challenged call's slot is false")
+	errs := m["execute_errors"].([]any)
+	require.Len(t, errs, 1)
+	e := errs[0].(map[string]any)
+	assert.Equal(t, "wall.post", e["method"])
+	assert.EqualValues(t, 14, e["error_code"])
+	assert.EqualValues(t, 1, e["captcha_attempt"])
+	redirect := e["redirect_uri"].(string)
+	stlid := strconv.FormatFloat(e["remixstlid"].(float64), 'f', -1, 64)
+	success, err := s.VKSolveCaptcha(t.Context(), redirect)
+	require.NoError(t, err)
+
+	m = call(tok, "execute", url.Values{"code": {code}, "success_token": {success}, "remixstlid": {stlid}})
+	require.Zero(t, vkErrCode(m), m)
+	assert.Nil(t, m["execute_errors"])
+	assert.Contains(t, m["response"].([]any)[1], "post_id")
+
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaLegacy, "wall.post")
+	m = call(tok, "execute", url.Values{"code": {code}})
+	e = m["execute_errors"].([]any)[0].(map[string]any)
+	sid := e["captcha_sid"].(string)
+	assert.Contains(t, e["captcha_img"], sid)
+	m = call(tok, "execute", url.Values{"code": {code}, "captcha_sid": {sid}, "captcha_key": {sandbox.VKCaptchaAnswer}})
+	assert.Nil(t, m["execute_errors"], m)
+}

@@ -23,8 +23,8 @@ import (
 // entry {"method","error_code","error_msg"} in execute_errors, in call
 // order; a captcha (error 14) raised inside also carries its captcha_sid,
 // captcha_img (or the not-robot fields), and is answered by re-sending the
-// execute with captcha_sid and captcha_key (or success_token) among that
-// call's own parameters. A reply whose JSON would exceed the execute limit
+// execute with captcha_sid and captcha_key (or success_token and
+// remixstlid) among that call's own parameters or among the execute's. A reply whose JSON would exceed the execute limit
 // (VKExecuteLimit, or WithVKExecuteLimit) is error 13 "Runtime error
 // occurred during code invocation: response size is too big".
 
@@ -92,10 +92,7 @@ func (p *vkPlatform) executeOne(c *vkCall, sc vkScriptCall) (any, *vkError) {
 	if !ok || strings.EqualFold(sc.method, "execute") {
 		return nil, vkErr(3, "Unknown method passed")
 	}
-	p.mu.Lock()
-	verr := p.challenge(sub, true)
-	p.mu.Unlock()
-	if verr != nil {
+	if verr := p.innerChallenge(sub, c); verr != nil {
 		return nil, verr
 	}
 	return p.invoke(m, sub)
