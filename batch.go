@@ -81,7 +81,7 @@ func (a *API) Batch(ctx context.Context, calls ...BatchCall) ([]BatchResult, err
 		slots = append(slots, i)
 	}
 	if len(send) > 0 {
-		for j, res := range a.sendMerged(ctx, m, send, extras) {
+		for j, res := range a.sendMerged(ctx, m, send, extras, nil) {
 			out[slots[j]] = res
 		}
 	}
@@ -128,9 +128,13 @@ func (c Call) mergeable(m driver.Merger, params Params) (mc driver.MergedCall, k
 // sendMerged sends calls as merged requests and returns each call's
 // result. extra are parameters of the merged request itself (the one that
 // picks the credential). A reply refused as too big is split in halves;
-// a single call is then sent alone.
-func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.MergedCall, extra Params) []BatchResult {
+// a single call is then sent alone. sent, when not nil, counts the
+// requests.
+func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.MergedCall, extra Params, sent *int) []BatchResult {
 	out := make([]BatchResult, len(calls))
+	if sent != nil {
+		*sent++
+	}
 	if len(calls) == 1 {
 		p := valuesParams(calls[0].Values, nil)
 		r, _, err := a.Method(calls[0].Method).respond(ctx, p)
@@ -156,8 +160,8 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 	bodies, err := m.Split(calls, r)
 	if errors.Is(err, driver.ErrMergeTooBig) {
 		half := len(calls) / 2
-		copy(out, a.sendMerged(ctx, m, calls[:half], extra))
-		copy(out[half:], a.sendMerged(ctx, m, calls[half:], extra))
+		copy(out, a.sendMerged(ctx, m, calls[:half], extra, sent))
+		copy(out[half:], a.sendMerged(ctx, m, calls[half:], extra, sent))
 		return out
 	}
 	if err == nil && len(bodies) != len(calls) {

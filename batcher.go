@@ -171,7 +171,7 @@ func (b *batcher) seal(bt *batch) {
 	}
 	go func() {
 		defer cancel()
-		for i, res := range bt.key.api.sendMerged(ctx, bt.m, calls, bt.extra) {
+		for i, res := range bt.key.api.sendMerged(ctx, bt.m, calls, bt.extra, nil) {
 			waiters[i].done <- res
 		}
 	}()
