@@ -76,6 +76,8 @@ type vkPlatform struct {
 
 	id *vkID       // VK ID logins (vk_id.go)
 	nr *vkCaptchas // captcha styles and validation (vk_captcha.go)
+	// lists holds the changes tests make to community rosters (vk_crowd.go).
+	lists *vkLists
 	// events feed long poll and callbacks (vk_events.go); msgs holds
 	// messages.send's messages (vk_messages.go).
 	events *vkEvents
@@ -94,6 +96,7 @@ func newVK(e *env) *vkPlatform {
 		nextPhoto: 457239017,
 		id:        newVKID(),
 		nr:        newVKCaptchas(),
+		lists:     newVKLists(),
 		events:    newVKEvents(e.now),
 		msgs:      newVKMessages(),
 	}

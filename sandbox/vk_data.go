@@ -29,6 +29,9 @@ type vkGroup struct {
 	Name   string
 	Screen string
 	Admins []int64
+	// Members are the seeded members, in join order; VKBigGroupID's come
+	// from the crowd instead (vk_crowd.go).
+	Members []int64
 }
 
 // vkUsers() is read-only after package initialisation.
@@ -39,17 +42,20 @@ func vkUsers() []vkUser {
 		{ID: 3, First: "Ivan", Last: "Sandboxov", Screen: "sandboxov", Sex: 2, CityID: 1, CityTitle: "Moscow", Friends: []int64{1, 2}},
 		{ID: 4, First: "Olga", Last: "Mockova", Screen: "mockova", Sex: 1, CityID: 60, CityTitle: "Kazan", Friends: []int64{1}},
 		{ID: 5, First: "Sergei", Last: "Zaglushkin", Screen: "zaglushkin", Sex: 2, Closed: true},
+		// VKPopularUserID: friends and followers come from the crowd (vk_crowd.go).
+		{ID: VKPopularUserID, First: "Anna", Last: "Populyarnaya", Screen: "populyarnaya", Sex: 1, CityID: 1, CityTitle: "Moscow"},
 	}
 }
 
 // vkGroups() is read-only after package initialisation.
 func vkGroups() []vkGroup {
 	return []vkGroup{
-		{ID: 1, Name: "Sandbox Club", Screen: "sandboxclub", Admins: []int64{1}},
-		{ID: 2, Name: "Mock Kitchen", Screen: "mockkitchen", Admins: []int64{1, 2}},
+		{ID: 1, Name: "Sandbox Club", Screen: "sandboxclub", Admins: []int64{1}, Members: []int64{1, 2, 3, 4}},
+		{ID: 2, Name: "Mock Kitchen", Screen: "mockkitchen", Admins: []int64{1, 2}, Members: []int64{1, 2}},
 		// The communities of seed 002's CommunityAPI example (group_ids=[123456, 654321]).
-		{ID: 123456, Name: "Seed Club", Screen: "seedclub", Admins: []int64{1}},
-		{ID: 654321, Name: "Seed Kitchen", Screen: "seedkitchen", Admins: []int64{1}},
+		{ID: 123456, Name: "Seed Club", Screen: "seedclub", Admins: []int64{1}, Members: []int64{1}},
+		{ID: 654321, Name: "Seed Kitchen", Screen: "seedkitchen", Admins: []int64{1}, Members: []int64{1}},
+		{ID: VKBigGroupID, Name: "Sandbox Crowd", Screen: "sandboxcrowd", Admins: []int64{1}},
 	}
 }
 
@@ -75,7 +81,7 @@ func vkUserByID(id int64) (vkUser, bool) {
 			return u, true
 		}
 	}
-	return vkUser{}, false
+	return vkCrowdUser(id)
 }
 
 func vkGroupByID(id int64) (vkGroup, bool) {
@@ -201,8 +207,9 @@ func vkSeedPosts() map[int64][]vkPost {
 			{ID: 2, FromID: 2, OwnerID: 1, Date: t0 + 3600, Text: "Happy birthday, Pavel!"},
 			{ID: 3, FromID: 1, OwnerID: 1, Date: t0 + 7200, Text: "Testing, testing."},
 		},
-		2:  {{ID: 1, FromID: 2, OwnerID: 2, Date: t0 + 60, Text: "Maria's first post."}},
-		-1: {{ID: 1, FromID: -1, OwnerID: -1, Date: t0 + 120, Text: "Welcome to Sandbox Club."}},
+		2:               {{ID: 1, FromID: 2, OwnerID: 2, Date: t0 + 60, Text: "Maria's first post."}},
+		-1:              {{ID: 1, FromID: -1, OwnerID: -1, Date: t0 + 120, Text: "Welcome to Sandbox Club."}},
+		VKPopularUserID: vkPopularWall(t0),
 	}
 }
 

@@ -51,10 +51,14 @@ func (p *vkPlatform) friendsGet(c *vkCall) (any, *vkError) {
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := vkWindow(len(u.Friends), count, offset)
+	friends := vkStatic(u.Friends)
+	if u.ID == VKPopularUserID {
+		friends = vkRange(VKCrowdBase, VKPopularFriends)
+	}
+	ids := friends.window(int(offset), int(count), false)
 	fields := c.list("fields")
-	items := make([]any, 0, hi-lo)
-	for _, id := range u.Friends[lo:hi] {
+	items := make([]any, 0, len(ids))
+	for _, id := range ids {
 		if len(fields) == 0 {
 			items = append(items, id)
 			continue
@@ -62,7 +66,7 @@ func (p *vkPlatform) friendsGet(c *vkCall) (any, *vkError) {
 		f, _ := vkUserByID(id)
 		items = append(items, f.object(fields))
 	}
-	return map[string]any{"count": len(u.Friends), "items": items}, nil
+	return map[string]any{"count": friends.count(), "items": items}, nil
 }
 
 // vkOwner resolves owner_id (or domain) to a wall owner: a user id, or a

@@ -3,7 +3,7 @@ package sandbox
 // vkMoreMethods() are the methods of the sandbox's later VK files (uploads,
 // lists), by lower-case name; vkLookup falls back on it.
 func vkMoreMethods() map[string]vkMethod {
-	userOnly, userGroup := vkUserTok, vkUserTok|vkGroupTok
+	userOnly, userGroup, userService := vkUserTok, vkUserTok|vkGroupTok, vkUserTok|vkServiceTok
 	return map[string]vkMethod{
 		"photos.getuploadserver":         {kinds: userOnly, scope: "photos", run: (*vkPlatform).photosGetUploadServer},
 		"photos.save":                    {kinds: userOnly, scope: "photos", run: (*vkPlatform).photosSave},
@@ -13,6 +13,10 @@ func vkMoreMethods() map[string]vkMethod {
 		"docs.getwalluploadserver":       {kinds: userGroup, scope: "docs", run: (*vkPlatform).docsGetWallUploadServer},
 		"docs.getmessagesuploadserver":   {kinds: userGroup, scope: "docs", run: (*vkPlatform).docsGetMessagesUploadServer},
 		"docs.save":                      {kinds: userGroup, scope: "docs", run: (*vkPlatform).docsSave},
+		"groups.getmembers":              {kinds: vkAnyTok, run: (*vkPlatform).groupsGetMembers},
+		"users.getfollowers":             {kinds: userService, run: (*vkPlatform).usersGetFollowers},
+		"photos.get":                     {kinds: userService, run: (*vkPlatform).photosGet},
+		"newsfeed.get":                   {kinds: userOnly, scope: "wall", run: (*vkPlatform).newsfeedGet},
 	}
 }
 

@@ -22,13 +22,14 @@ type vkAlbum struct {
 }
 
 // vkAlbums() are the seeded albums: two of user 1, one of user 2, one of
-// community 1.
+// community 1 and VKPopularAlbumID.
 func vkAlbums() []vkAlbum {
 	return []vkAlbum{
 		{ID: 281000001, Owner: 1, Title: "Sandbox trips"},
 		{ID: 281000002, Owner: 1, Title: "Cats"},
 		{ID: 281000003, Owner: 2, Title: "Maria's album"},
 		{ID: 281000004, Owner: -1, Title: "Sandbox Club photos"},
+		{ID: VKPopularAlbumID, Owner: VKPopularUserID, Title: "Everything"},
 	}
 }
 
