@@ -151,6 +151,13 @@ func (a *API) send(req *http.Request, platform, method string, secrets []string)
 	body, err := readBody(resp, a.cfg.maxBody)
 	if err != nil {
 		a.log(req, platform, method, resp.StatusCode, start, err, secrets)
+		if cerr := req.Context().Err(); cerr != nil {
+			// The context ended the reply (a body that stalled or dripped
+			// past the deadline): an error of the context, as the caller
+			// tests it with errors.Is(err, ctx.Err()).
+			return nil, &TransportError{Platform: platform, Method: method,
+				Err: fmt.Errorf("reading the reply body (http %d): %w", resp.StatusCode, cerr)}
+		}
 		return nil, &driver.ReplyError{Platform: platform, Method: method, HTTPStatus: resp.StatusCode, Reason: err.Error()}
 	}
 	a.log(req, platform, method, resp.StatusCode, start, nil, secrets)

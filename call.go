@@ -132,7 +132,7 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 			return r, d, err
 		}
 		if werr := c.backoff(ctx, try); werr != nil {
-			return r, d, err
+			return r, d, fmt.Errorf("%w (and the context ended before the retry: %w)", err, werr)
 		}
 	}
 }
@@ -226,7 +226,7 @@ func httpRequest(ctx context.Context, d *driver.Draft) (*http.Request, error) {
 	length := int64(0)
 	switch {
 	case len(d.Files) > 0:
-		body, contentType, length = multipartBody(d.Values, d.Files)
+		body, contentType, length = multipartBody(ctx, d.Values, d.Files)
 		u.RawQuery = encodeValues(d.Query)
 	case d.Verb == http.MethodGet:
 		u.RawQuery = mergeQuery(d.Query, d.Values)

@@ -1,6 +1,7 @@
 package snskit
 
 import (
+	"context"
 	"bytes"
 	"io"
 	"io/fs"
@@ -18,10 +19,11 @@ import (
 // multipartBody lays out a multipart/form-data body whose file parts stream
 // from their readers: the part headers and plain fields are written to small
 // buffers up front, and the body is the sequence buffer, file, buffer, file,
-// ..., closing boundary. No goroutine and no copy of a file's content are
-// involved, so a dry-run request that is never sent leaks nothing. length is
-// -1 when a file's size is unknown.
-func multipartBody(values url.Values, files []driver.FormFile) (body io.Reader, contentType string, length int64) {
+// ..., closing boundary. Nothing is read, and no goroutine started, until the
+// body is read, so a dry-run request that is never sent leaks nothing. A
+// file's reads stop when ctx is done (see contextReader). length is -1 when
+// a file's size is unknown.
+func multipartBody(ctx context.Context, values url.Values, files []driver.FormFile) (body io.Reader, contentType string, length int64) {
 	sw := &segmentWriter{}
 	mw := multipart.NewWriter(sw)
 	keys := make([]string, 0, len(values))
@@ -42,7 +44,7 @@ func multipartBody(values url.Values, files []driver.FormFile) (body io.Reader, 
 		h.Set("Content-Type", fileContentType(f.File))
 		_, _ = mw.CreatePart(h)
 		sw.cut()
-		sw.parts = append(sw.parts, f.File.Reader)
+		sw.parts = append(sw.parts, contextReader(ctx, f.File.Reader))
 		if f.File.Size < 0 || length < 0 {
 			length = -1
 		} else {
@@ -130,4 +132,54 @@ func readerSize(r io.Reader) int64 {
 		return fi.Size() - off
 	}
 	return -1
+}
+
+// contextReader returns r with reads that give up when ctx is done, so that
+// a reader that blocks (a pipe, a stalled network body) cannot hold a call
+// past its deadline: each read runs in a goroutine, and a read still
+// blocked when ctx ends is left to finish on its own, its result dropped.
+// In-memory readers, which never block, are returned as they are.
+func contextReader(ctx context.Context, r io.Reader) io.Reader {
+	if _, ok := r.(interface{ Len() int }); ok || ctx.Done() == nil {
+		return r
+	}
+	return &ctxReader{ctx: ctx, r: r, done: make(chan readResult, 1)}
+}
+
+// ctxReader is a reader whose reads stop when ctx is done.
+type ctxReader struct {
+	ctx  context.Context
+	r    io.Reader
+	buf  []byte          // the buffer of the read in flight
+	done chan readResult // its result
+	busy bool            // a read is in flight
+}
+
+type readResult struct {
+	n   int
+	err error
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if !c.busy {
+		if cap(c.buf) < len(p) {
+			c.buf = make([]byte, len(p))
+		}
+		buf := c.buf[:len(p)] // never p: the read may outlive this call
+		c.busy = true
+		go func() {
+			n, err := c.r.Read(buf)
+			c.done <- readResult{n, err}
+		}()
+	}
+	select {
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err() // the read in flight keeps buf; it is never reused
+	case res := <-c.done:
+		c.busy = false
+		return copy(p, c.buf[:res.n]), res.err
+	}
 }

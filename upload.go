@@ -34,7 +34,7 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 	if len(files) == 0 {
 		return gjson.Result{}, &CallError{Platform: name, Method: "upload", Reason: "no file among the parameters; pass one with snskit.Upload(name, reader)"}
 	}
-	body, ctype, length := multipartBody(values, files)
+	body, ctype, length := multipartBody(ctx, values, files)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), body)
 	if err != nil {
 		return gjson.Result{}, fmt.Errorf("snskit: %s upload: %v", name, err)

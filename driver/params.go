@@ -12,7 +12,10 @@ type Style struct {
 
 // File is a file to upload. Its content is streamed from Reader while the
 // request is sent, never read whole into memory. snskit reads Reader to its
-// end but does not close it.
+// end but does not close it. When the call's context ends while a Read is
+// blocked (a pipe, a stalled network body), the call returns at once and
+// leaves that Read to its owner: closing the reader ends it, and its result
+// is dropped.
 type File struct {
 	// Name is the file name sent to the platform; its extension matters to
 	// most platforms.
