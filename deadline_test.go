@@ -96,7 +96,6 @@ func uploadTo(api *snskit.API, url string, r io.Reader) chan error {
 	return done
 }
 
-
 // A retry the context ends while waiting: the error says both.
 func TestRetryWaitEndedByContext(t *testing.T) {
 	srv, _ := fakeServer(t, `{"error":{"error_code":6,"error_msg":"Too many requests per second"}}`)

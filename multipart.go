@@ -1,8 +1,8 @@
 package snskit
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"io"
 	"io/fs"
 	"mime"
