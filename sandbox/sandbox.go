@@ -108,8 +108,9 @@ type Request struct {
 type Option func(*config) error
 
 type config struct {
-	addr  string
-	clock func() time.Time
+	addr      string
+	stateFile string
+	clock     func() time.Time
 	tuning
 }
 
@@ -155,6 +156,7 @@ type Server struct {
 	srv       *httptest.Server
 	platforms map[string]platform
 	env       *env
+	stateFile string // WithStateFile, or empty
 
 	mu   sync.Mutex
 	reqs []Request
@@ -169,7 +171,7 @@ func New(opts ...Option) (*Server, error) {
 		}
 	}
 	e := &env{now: cfg.clock, tuning: cfg.tuning}
-	s := &Server{env: e}
+	s := &Server{env: e, stateFile: cfg.stateFile}
 	renren := newRenren(e)
 	s.platforms = map[string]platform{
 		VK:     newVK(e),
@@ -177,6 +179,11 @@ func New(opts ...Option) (*Server, error) {
 		Weixin: newWeixin(e),
 		QQ:     newQQ(e),
 		Kaixin: newKaixin(e),
+	}
+	if s.stateFile != "" {
+		if err := s.loadState(); err != nil {
+			return nil, err
+		}
 	}
 	mux := http.NewServeMux()
 	for name, p := range s.platforms {
@@ -198,7 +205,9 @@ func New(opts ...Option) (*Server, error) {
 
 // Close stops the server and waits for running requests to finish. Waiting
 // long-poll requests are answered at once and background deliveries (VK
-// callbacks) stop; no goroutine of the sandbox outlives Close.
+// callbacks) stop; no goroutine of the sandbox outlives Close. A sandbox
+// with a state file (WithStateFile) then saves its state; call SaveState
+// first to see whether saving works.
 func (s *Server) Close() {
 	for _, p := range s.platforms {
 		if c, ok := p.(interface{ close() }); ok {
@@ -206,6 +215,7 @@ func (s *Server) Close() {
 		}
 	}
 	s.srv.Close()
+	_ = s.SaveState() // SaveState reports errors to callers who ask
 }
 
 // URL returns the base URL that stands for all of a platform's hosts, to be

@@ -74,12 +74,20 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		if f.given["base-url"] {
 			return usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))
 		}
-		s, err := sandbox.New()
+		s, err := startInProcessSandbox(f.sandboxState)
 		if err != nil {
 			fmt.Fprintf(errw, "snskit: starting the sandbox: %v\n", err)
 			return exitTransport
 		}
-		defer s.Close()
+		defer closeSandbox(s, errw)
+		if !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
+			// The token 'snskit login -sandbox' stored, if any: the
+			// sandbox's state file keeps it valid from one command to the
+			// next.
+			if f.stored, err = f.loadStored(ctx, tokenKey(name, "", true), errw); err != nil {
+				return usageFailure(errw, err)
+			}
+		}
 		if err := f.useSandbox(s, name); err != nil {
 			fmt.Fprintf(errw, "snskit: sandbox: %v\n", err)
 			return exitTransport
@@ -87,14 +95,14 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		out.secrets, errw.secrets = f.secrets(), f.secrets()
 	}
 	if !f.sandbox && !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
-		if f.stored, err = f.loadStored(ctx, name, errw); err != nil {
+		if f.stored, err = f.loadStored(ctx, tokenKey(name, f.baseURL, false), errw); err != nil {
 			return usageFailure(errw, err)
 		}
-		if f.stored != nil {
-			out.secrets, errw.secrets = f.secrets(), f.secrets()
-			if f.appID == "" {
-				f.appID = f.stored.saved.AppID
-			}
+	}
+	if f.stored != nil {
+		out.secrets, errw.secrets = f.secrets(), f.secrets()
+		if f.appID == "" {
+			f.appID = f.stored.saved.AppID
 		}
 	}
 	opts, err := f.options(errw)
@@ -139,6 +147,9 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		return exitOK
 	}
 	r, err := call.Response(ctx, params)
+	if f.sandbox && f.stored != nil && errors.Is(err, snskit.ErrTokenInvalid) {
+		defer fmt.Fprintf(errw, "snskit: the token stored as %q is not one this sandbox knows (after 'snskit sandbox reset'?): log in again with 'snskit login -sandbox %s'\n", f.stored.key, name)
+	}
 	return report(out, errw, r, err, f)
 }
 
@@ -167,7 +178,7 @@ func (f *callFlags) useSandbox(s *sandbox.Server, name string) error {
 		a := s.App(name)
 		f.appID, f.appSecret = a.ID, a.Secret
 	}
-	if f.given["token"] || f.given["token-secret"] || f.given["session-key"] {
+	if f.given["token"] || f.given["token-secret"] || f.given["session-key"] || f.stored != nil {
 		return nil
 	}
 	c, err := s.IssueToken(name, sandbox.TokenOptions{})

@@ -14,7 +14,7 @@ type callFlags struct {
 	token, tokenSecret, sessionKey string
 	appID, appSecret, openID       string
 	apiVersion, baseURL, verb      string
-	query, tokenFile               string
+	query, tokenFile, sandboxState string
 	raw, dryRun, sandbox, verbose  bool
 	curl                           bool
 	format, color                  string
@@ -54,6 +54,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the request, secrets masked, instead of sending it")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on the call after this `duration`; 0 waits forever")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "call an in-process sandbox with its test app and token")
+	fs.StringVar(&f.sandboxState, "sandbox-state", "", sandboxStateUsage)
 	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
 	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)

@@ -147,12 +147,16 @@ func runCLIInput(t *testing.T, env map[string]string, input string, args ...stri
 // a temporary directory unless env sets it.
 func testEnv(t *testing.T, env map[string]string) func(string) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "tokens.json")
+	dir := t.TempDir()
+	defaults := map[string]string{
+		"SNSKIT_TOKEN_FILE":    filepath.Join(dir, "tokens.json"),
+		"SNSKIT_SANDBOX_STATE": filepath.Join(dir, "sandbox-state.json"),
+	}
 	return func(k string) string {
-		if v, ok := env[k]; ok || k != "SNSKIT_TOKEN_FILE" {
+		if v, ok := env[k]; ok {
 			return v
 		}
-		return file
+		return defaults[k]
 	}
 }
 

@@ -13,13 +13,12 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
-	"github.com/snskit/snskit/sandbox"
 )
 
 // loginFlags are the flags of "snskit login".
 type loginFlags struct {
 	appID, appSecret, scope, redirectURI, baseURL string
-	tokenFile, username, password                 string
+	tokenFile, username, password, sandboxState   string
 	sandbox, noBrowser, oauth1, verbose           bool
 	timeout                                       time.Duration
 	given                                         map[string]bool
@@ -36,6 +35,7 @@ func newLoginFlagSet(f *loginFlags) *flag.FlagSet {
 	fs.StringVar(&f.redirectURI, "redirect-uri", "", "the `URL` registered with the platform, on a loopback host: snskit listens there (default: http://127.0.0.1:FREE-PORT/callback)")
 	fs.StringVar(&f.baseURL, "base-url", "", "log in through this base `URL` instead of the platform's hosts")
 	fs.BoolVar(&f.sandbox, "sandbox", false, "log in to an in-process sandbox, following its authorize page without a browser")
+	fs.StringVar(&f.sandboxState, "sandbox-state", "", sandboxStateUsage)
 	fs.BoolVar(&f.noBrowser, "no-browser", false, "only print the authorize URL, do not open a browser")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up when the login has not ended after this `duration`; 0 waits forever")
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
@@ -92,12 +92,12 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 		return usageFailure(errw, err)
 	}
 	if f.sandbox {
-		s, err := sandbox.New()
+		s, err := startInProcessSandbox(f.sandboxState)
 		if err != nil {
 			fmt.Fprintf(errw, "snskit: starting the sandbox: %v\n", err)
 			return exitTransport
 		}
-		defer s.Close()
+		defer closeSandbox(s, errw)
 		f.baseURL = s.URL(name)
 		if !f.given["app-id"] && !f.given["app-secret"] {
 			a := s.App(name)

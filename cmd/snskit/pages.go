@@ -93,14 +93,18 @@ func sandboxCommand() *command {
 	return &command{
 		name:    "sandbox",
 		summary: "serve the offline sandbox of every platform",
-		usage:   "snskit sandbox [-addr 127.0.0.1:PORT]",
-		about:   `Serves snskit's offline sandbox until interrupted (Ctrl-C), and prints each platform's base URL with a test app, a token and a command that works against it. Its credentials are fake, valid only against it.`,
+		usage:   "snskit sandbox [-addr 127.0.0.1:PORT]\nsnskit sandbox reset",
+		about: `Serves snskit's offline sandbox until interrupted (Ctrl-C), and prints each platform's base URL with a test app, a token and a command that works against it. Its credentials are fake, valid only against it.
+
+'call -sandbox' and 'login -sandbox' need no running sandbox: they start one in the process, which keeps its tokens and data in a state file under the user's cache directory, so that one command's login is the next command's token. 'snskit sandbox reset' deletes that state.`,
 		flags: func() *flag.FlagSet {
-			var addr string
-			return newSandboxFlagSet(&addr)
+			var addr, state string
+			return newSandboxFlagSet(&addr, &state)
 		},
 		examples: []string{
 			"snskit sandbox -addr 127.0.0.1:8080",
+			"snskit login -sandbox vk && snskit call -sandbox vk users.get",
+			"snskit sandbox reset",
 		},
 		run: func(ctx context.Context, args []string, con console, env func(string) string) int {
 			return runSandbox(ctx, args, con.stdout, con.stderr, env)

@@ -20,32 +20,35 @@ func sandboxPlatforms() []string {
 }
 
 // newSandboxFlagSet binds the flags of "snskit sandbox" to addr.
-func newSandboxFlagSet(addr *string) *flag.FlagSet {
+func newSandboxFlagSet(addr, state *string) *flag.FlagSet {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.StringVar(addr, "addr", "", "listen on this `host:port` (default: a free loopback port)")
+	fs.StringVar(state, "sandbox-state", "", "keep the sandbox's tokens and data in this `file` (the one 'call -sandbox' uses, for 'reset': by default none when serving, and the user's cache directory's for reset)")
 	return fs
 }
 
 // runSandbox runs "snskit sandbox": it serves the sandbox until ctx is done
 // (SIGINT or SIGTERM in main).
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) string) int {
-	var addr string
-	fs := newSandboxFlagSet(&addr)
-	err := fs.Parse(args)
-	if err != nil {
-		err = unknownFlag(fs, err)
-	}
+	var addr, state string
+	fs := newSandboxFlagSet(&addr, &state)
+	pos, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		printCommandHelp(stdout, "sandbox")
 		return exitOK
 	}
+	var given map[string]bool
 	if err == nil {
-		_, err = applyEnv(fs, env)
+		given, err = applyEnv(fs, env)
 	}
-	if err == nil && fs.NArg() > 0 {
-		err = fmt.Errorf("unexpected argument %q: the sandbox takes only -addr", fs.Arg(0))
+	if err == nil && len(pos) > 0 {
+		if pos[0] == "reset" && len(pos) == 1 {
+			return runSandboxReset(ctx, state, stdout, stderr)
+		}
+		hint := didYouMean(pos[0], []string{"reset"}, func(s string) string { return "'snskit sandbox " + s + "'" })
+		err = fmt.Errorf("unexpected argument %q%s: the sandbox takes -addr, or 'reset' to clear the state of -sandbox commands", pos[0], hint)
 	}
 	if err != nil {
 		return usageFailure(stderr, fmt.Errorf("sandbox: %w", err))
@@ -53,6 +56,9 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer, en
 	var opts []sandbox.Option
 	if addr != "" {
 		opts = append(opts, sandbox.WithAddr(addr))
+	}
+	if given["sandbox-state"] {
+		opts = append(opts, sandbox.WithStateFile(state))
 	}
 	if addr != "" && beyondLoopback(addr) {
 		fmt.Fprintf(stderr, "snskit: warning: the sandbox listens on %s, beyond this machine: anyone who reaches it can use its test tokens and read what you send it; use 127.0.0.1 unless you mean it\n", addr)

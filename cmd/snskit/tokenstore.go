@@ -71,7 +71,7 @@ type storedCall struct {
 
 // loadStored returns the token stored for a call to platform name, or nil
 // when none is (or no token file can be found: noted under -v).
-func (f *callFlags) loadStored(ctx context.Context, name string, log io.Writer) (*storedCall, error) {
+func (f *callFlags) loadStored(ctx context.Context, key string, log io.Writer) (*storedCall, error) {
 	st, err := openStore(f.tokenFile)
 	if err != nil {
 		if f.verbose {
@@ -79,7 +79,6 @@ func (f *callFlags) loadStored(ctx context.Context, name string, log io.Writer) 
 		}
 		return nil, nil
 	}
-	key := tokenKey(name, f.baseURL, false)
 	s, err := st.Load(ctx, key)
 	if errors.Is(err, auth.ErrNotFound) {
 		if f.verbose {
