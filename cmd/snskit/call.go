@@ -70,6 +70,9 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		return usageFailure(errw, err)
 	}
 	f.out = outputOf(stdout, f, env)
+	if err := checkCall(errw, name, pos[1], params, f.strict); err != nil {
+		return usageFailure(errw, err)
+	}
 	if f.sandbox {
 		if f.given["base-url"] {
 			return usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))

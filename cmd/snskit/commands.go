@@ -30,6 +30,7 @@ func commands() []*command {
 		logoutCommand(),
 		tokenCommand(),
 		sandboxCommand(),
+		methodsCommand(),
 		completionCommand(),
 		versionCommand(),
 		{

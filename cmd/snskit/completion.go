@@ -107,6 +107,13 @@ func completions(words []string) []string {
 		default:
 			return catalogParams(pos[0], pos[1], cur)
 		}
+	case "methods":
+		switch len(pos) {
+		case 0:
+			return withPrefix(cur, platforms)
+		case 1:
+			return catalogMethods(pos[0], cur)
+		}
 	case "login", "logout", "token":
 		if len(pos) == 0 {
 			return withPrefix(cur, platforms)

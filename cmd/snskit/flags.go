@@ -16,7 +16,7 @@ type callFlags struct {
 	apiVersion, baseURL, verb      string
 	query, tokenFile, sandboxState string
 	raw, dryRun, sandbox, verbose  bool
-	curl                           bool
+	curl, strict                   bool
 	format, color                  string
 	valueFiles                     listFlag
 	maxBody                        int64
@@ -59,6 +59,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
 	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)
 	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
+	fs.BoolVar(&f.strict, "strict", false, "refuse a call the method catalog finds wrong (unknown method or parameter, missing, wrong type, out of range) instead of warning")
 	fs.BoolVar(&f.curl, "curl", false, "with -dry-run: print the request as a curl command that reads secrets from environment variables")
 	fs.StringVar(&f.format, "format", "auto", "`format` of the result: pretty (indented), compact (one line), or auto: pretty on a terminal, compact when piped")
 	fs.StringVar(&f.color, "color", "auto", "`when` to colour the JSON: always, never, or auto (on a terminal unless NO_COLOR is set)")
