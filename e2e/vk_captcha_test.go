@@ -107,3 +107,40 @@ func TestVKValidationEndToEnd(t *testing.T) {
 	require.Len(t, seen, 1)
 	assert.Equal(t, snskit.ChallengeValidation, seen[0].Kind)
 }
+
+func TestVKCaptchaInBatchResendsTheSlotAloneEndToEnd(t *testing.T) {
+	styles := map[string]sandbox.VKCaptchaStyle{"legacy": sandbox.VKCaptchaLegacy, "not robot": sandbox.VKCaptchaNotRobot}
+	for name, style := range styles {
+		t.Run(name, func(t *testing.T) {
+			s, _ := startSandbox(t)
+			var seen []snskit.Challenge
+			var api *snskit.API
+			if style == sandbox.VKCaptchaLegacy {
+				var n atomic.Int32
+				api = vkClient(t, s, s.Token("vk").AccessToken, sandboxCaptcha(&n))
+			} else {
+				api = vkClient(t, s, s.Token("vk").AccessToken, pageSolver(t, s, &seen))
+			}
+			s.VKRequireCaptchaStyle(1, style, "wall.post")
+			s.ResetRequests()
+			res, err := api.Batch(context.Background(),
+				snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": 1}},
+				snskit.BatchCall{Call: api.Method("wall.post"), Params: snskit.Params{"message": "batched"}})
+			require.NoError(t, err)
+			require.Len(t, res, 2)
+			require.NoError(t, res[0].Err)
+			require.NoError(t, res[1].Err, "the challenged slot was answered")
+			assert.Equal(t, int64(1), res[0].Response.Result.Get("0.id").Int())
+			assert.Positive(t, res[1].Response.Result.Get("post_id").Int())
+			var alone []sandbox.Request
+			for _, r := range s.Requests() {
+				if r.Path == "/method/wall.post" {
+					alone = append(alone, r)
+				}
+			}
+			require.Len(t, alone, 1, "the slot that needed the captcha is resent alone")
+			assert.Equal(t, "batched", vkFormValue(alone[0], "message"))
+			assert.Len(t, served(s, "vk", "/method/users.get", ""), 0, "the other slot is not resent")
+		})
+	}
+}
