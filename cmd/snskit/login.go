@@ -193,7 +193,7 @@ func (lr *loginRun) store(ctx context.Context, store auth.Store, s *auth.Saved) 
 	fmt.Fprintf(lr.out, "logged in to %s; token stored as %q%s\n", lr.name, key, path)
 	printSaved(lr.out, key, s)
 	if lr.f.sandbox {
-		fmt.Fprintf(lr.out, "note: this sandbox stopped when login ended, so its token is of no further use; to call with a stored sandbox token, run 'snskit sandbox' and log in and call with -base-url\n")
+		fmt.Fprintf(lr.out, "the sandbox keeps this login for the next commands: snskit call -sandbox %s METHOD uses it ('snskit sandbox reset' forgets it)\n", lr.name)
 	}
 	return exitOK
 }

@@ -131,3 +131,9 @@ func (r *recorder) last() seenRequest {
 	}
 	return r.reqs[len(r.reqs)-1]
 }
+
+func TestCLIWordsOfCredentials(t *testing.T) {
+	assert.Equal(t, "needs a credential (-token, or an access_token parameter)", cliWords("needs a credential (auth.Token or auth.TokenSource, or an access_token parameter)"))
+	assert.Equal(t, "use -session-key", cliWords("use auth.Session(key)"))
+	assert.Equal(t, "-token with -token-secret", cliWords("auth.OAuth1Token(k, s, t, ts)"))
+}
