@@ -255,3 +255,44 @@ func TestBatchResendsACaptchaSlotAlone(t *testing.T) {
 	assert.Equal(t, "4242", asked[0].SID)
 	assert.Equal(t, []string{"/method/execute", "/method/wall.post"}, paths, "only the challenged call is resent, alone")
 }
+
+func TestBatchAgainstSandboxCaptchaAndSizeLimit(t *testing.T) {
+	s, err := sandbox.New(sandbox.WithVKExecuteLimit(400))
+	require.NoError(t, err)
+	defer s.Close()
+	c := s.Token(sandbox.VK)
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaLegacy, "wall.post")
+	var asked []snskit.Challenge
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(s.URL(sandbox.VK)), snskit.WithAuth(auth.Token(c.AccessToken)),
+		snskit.WithCaptcha(func(ctx context.Context, ch snskit.Challenge) (snskit.Answer, error) {
+			asked = append(asked, ch)
+			return snskit.Answer{Key: sandbox.VKCaptchaAnswer}, nil
+		}))
+	require.NoError(t, err)
+	res, err := api.Batch(context.Background(),
+		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": 1}},
+		snskit.BatchCall{Call: api.Method("wall.post"), Params: snskit.Params{"message": "behind a captcha"}})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	require.NoError(t, res[1].Err, "the challenged call was answered and resent alone")
+	assert.True(t, res[1].Response.Result.Get("post_id").Exists())
+	require.Len(t, asked, 1)
+	assert.Equal(t, "wall.post", asked[0].Method)
+	assert.Equal(t, []string{"execute", "wall.post"}, vkMethods(s))
+
+	// Replies over the sandbox's 400-byte execute limit are error 13: the
+	// batch is split until each part fits.
+	s.ResetRequests()
+	api = communityAPI(t, s, false) // 20 requests a second for the splits
+	var calls []snskit.BatchCall
+	for i := range 6 {
+		calls = append(calls, snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": i%5 + 1, "fields": "photo_100,sex,bdate,city"}})
+	}
+	res, err = api.Batch(context.Background(), calls...)
+	require.NoError(t, err)
+	for i, r := range res {
+		require.NoError(t, r.Err, i)
+		assert.Equal(t, []int64{int64(i%5 + 1)}, ids(r.Response.Result))
+	}
+	assert.Greater(t, len(vkMethods(s)), 1, "the first execute was refused as too big and split: %v", vkMethods(s))
+}
