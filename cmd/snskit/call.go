@@ -129,7 +129,7 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 	if f.verb != "" {
 		call = call.WithVerb(f.verb)
 	}
-	if f.timeout > 0 {
+	if f.timeout > 0 && (!f.all || f.given["timeout"]) { // a walk takes its time unless told otherwise
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
@@ -148,6 +148,13 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 			return usageFailure(errw, fmt.Errorf("-dry-run: %w", err))
 		}
 		return exitOK
+	}
+	if f.all {
+		var progress io.Writer
+		if isTerminal(con.stderr) {
+			progress = errw
+		}
+		return runAll(ctx, call, params, out, errw, progress, f)
 	}
 	r, err := call.Response(ctx, params)
 	if f.sandbox && f.stored != nil && errors.Is(err, snskit.ErrTokenInvalid) {

@@ -16,7 +16,8 @@ type callFlags struct {
 	apiVersion, baseURL, verb      string
 	query, tokenFile, sandboxState string
 	raw, dryRun, sandbox, verbose  bool
-	curl, strict                   bool
+	curl, strict, all              bool
+	limit                          int
 	format, color                  string
 	valueFiles                     listFlag
 	maxBody                        int64
@@ -60,6 +61,8 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)
 	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
 	fs.BoolVar(&f.strict, "strict", false, "refuse a call the method catalog finds wrong (unknown method or parameter, missing, wrong type, out of range) instead of warning")
+	fs.BoolVar(&f.all, "all", false, "walk every item of a paged list, page by page, and print each as one line of JSON; on a terminal, progress goes to stderr")
+	fs.IntVar(&f.limit, "limit", 0, "with -all: stop after this many `items`")
 	fs.BoolVar(&f.curl, "curl", false, "with -dry-run: print the request as a curl command that reads secrets from environment variables")
 	fs.StringVar(&f.format, "format", "auto", "`format` of the result: pretty (indented), compact (one line), or auto: pretty on a terminal, compact when piped")
 	fs.StringVar(&f.color, "color", "auto", "`when` to colour the JSON: always, never, or auto (on a terminal unless NO_COLOR is set)")
@@ -102,6 +105,10 @@ func parseCallFlags(args []string, env func(string) string) (*callFlags, []strin
 		return nil, nil, fmt.Errorf("-max-body %d: want a positive number of bytes", f.maxBody)
 	case f.curl && !f.dryRun:
 		return nil, nil, errors.New("-curl prints a dry run: add -dry-run (nothing is sent)")
+	case f.all && (f.raw || f.dryRun):
+		return nil, nil, errors.New("-all prints the items of many replies: it cannot be combined with -raw or -dry-run")
+	case f.limit < 0 || f.limit > 0 && !f.all:
+		return nil, nil, fmt.Errorf("-limit %d: want a positive number of items, with -all", f.limit)
 	}
 	if f.timeout < 0 {
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration such as 30s, or 0 for none", f.timeout)

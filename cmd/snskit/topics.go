@@ -10,7 +10,7 @@ func topics() []topic {
 	return []topic{
 		{"params", "name=value, lists, name=@path uploads, -F values from files", topicParams},
 		{"credentials", "where a call's token comes from", topicCredentials},
-		{"output", "pretty JSON, -q, -raw, -dry-run, -curl, -v", topicOutput},
+		{"output", "pretty JSON, -q, -raw, -all, -dry-run, -curl, -v", topicOutput},
 		{"environment", "every flag from an SNSKIT_* variable", topicEnvironment},
 		{"exit-codes", "what each exit code means", topicExitCodes},
 	}
@@ -87,6 +87,13 @@ const topicOutput = `Output of 'snskit call'
     -curl      with -dry-run, prints it as a curl command that runs: the
                secrets are read from environment variables ("$SNSKIT_TOKEN")
                instead of being printed.
+    -all       walks every item of a paged list (VK offset/count, 25 pages
+               per execute, and next_from cursors; Renren pageNumber; Kaixin
+               start/num) and prints each item as one line of compact JSON,
+               or its -q value. On a terminal, stderr shows the items, pages,
+               requests and rate so far; nothing when piped. -limit N stops
+               after N items. The 30s default -timeout does not apply to a
+               walk; give -timeout to bound it.
     -v         shows what curl -v shows, masked: the request line, headers
                and body, the status, the response headers, the start of the
                body and the time taken; and where each credential came from.
