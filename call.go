@@ -178,6 +178,9 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 	if err := p.Prepare(ctx, d); err != nil {
 		return d, nil, driver.ScrubError(err, d.Secrets())
 	}
+	if err := checkURLLength(d, func() bool { return c.verb == "" && c.takesPOST(ctx, d) }); err != nil {
+		return d, nil, err
+	}
 	req, err := httpRequest(ctx, d)
 	if err == nil {
 		resendHeader(req, c.resend)

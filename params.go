@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -25,11 +26,15 @@ import (
 //   - maps, structs, json.Marshaler values and slices of them as JSON, for
 //     platforms that take JSON in a parameter (VK execute, for instance).
 //   - File (or *File) as a multipart file part; the call becomes a multipart
-//     POST.
+//     POST. A File must be a parameter of its own: one inside a list, map or
+//     struct is refused, and so is a bare io.Reader (an *os.File, a
+//     *strings.Reader, a *bytes.Buffer), which would otherwise be sent as
+//     "{}" or as text: wrap it with Upload(name, r).
 //   - nil is left out, as if the key were absent.
 //
 // Anything else (channels, functions, complex numbers) is an error returned
-// before any request is sent.
+// before any request is sent, and so is a request whose URL would be longer
+// than MaxURLLength (a GET with a huge list).
 type Params map[string]any
 
 // Upload returns a File for r named name, with its size when r can tell it.
@@ -136,6 +141,10 @@ func encodeValue(v any, style driver.Style, top bool) (string, error) {
 			parts[i] = strconv.FormatInt(n, 10)
 		}
 		return strings.Join(parts, ","), nil
+	case File, *File:
+		return "", fmt.Errorf("a File can only be a parameter of its own, not inside a list; pass each file under its own name")
+	case io.Reader:
+		return "", readerError(v)
 	case json.Marshaler:
 		if isNilPointer(v) {
 			return "", fmt.Errorf("nil %T; leave the parameter out instead", v)
@@ -146,8 +155,6 @@ func encodeValue(v any, style driver.Style, top bool) (string, error) {
 			return "", fmt.Errorf("nil %T; leave the parameter out instead", v)
 		}
 		return x.String(), nil
-	case File, *File:
-		return "", fmt.Errorf("a File can only be a parameter of its own, not inside a list")
 	}
 	return encodeReflect(v, style, top)
 }
@@ -222,7 +229,82 @@ func isNilPointer(v any) bool {
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
+// readerError refuses a reader passed as a value: it would be encoded as
+// "{}" or its text, and the upload would silently not happen.
+func readerError(v any) error {
+	name := "name.jpg"
+	if f, ok := v.(interface{ Name() string }); ok && f.Name() != "" {
+		name = filepath.Base(f.Name())
+	}
+	return fmt.Errorf("a %T is not sent as a file by itself: pass snskit.Upload(%q, r) to upload it, or its content as a string", v, name)
+}
+
+// fileInside returns a description of a File or io.Reader inside v (a
+// list, map or struct about to be sent as JSON), or "". json.Marshaler
+// values are not looked into: their JSON is their own.
+func fileInside(v reflect.Value, depth int) string {
+	if !v.IsValid() || depth > 32 {
+		return ""
+	}
+	t := v.Type()
+	switch {
+	case t == reflect.TypeFor[File]() || t == reflect.TypeFor[*File]():
+		return "a File"
+	case t.Kind() != reflect.Interface && t.Implements(reflect.TypeFor[io.Reader]()):
+		return "a " + t.String()
+	case t.Kind() != reflect.Interface && t.Implements(reflect.TypeFor[json.Marshaler]()):
+		return ""
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return fileInside(v.Elem(), depth+1)
+		}
+	case reflect.Slice, reflect.Array:
+		if !mayHoldFile(t.Elem()) {
+			return ""
+		}
+		for i := range v.Len() {
+			if s := fileInside(v.Index(i), depth+1); s != "" {
+				return s
+			}
+		}
+	case reflect.Map:
+		if !mayHoldFile(t.Elem()) {
+			return ""
+		}
+		it := v.MapRange()
+		for it.Next() {
+			if s := fileInside(it.Value(), depth+1); s != "" {
+				return s
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if t.Field(i).IsExported() {
+				if s := fileInside(v.Field(i), depth+1); s != "" {
+					return s
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// mayHoldFile reports whether a value of type t can be or hold a File or a
+// reader, so that lists of numbers or strings are not walked.
+func mayHoldFile(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface, reflect.Pointer, reflect.Struct, reflect.Slice, reflect.Array, reflect.Map:
+		return true
+	}
+	return false
+}
+
 func marshalJSON(v any) (string, error) {
+	if what := fileInside(reflect.ValueOf(v), 0); what != "" {
+		return "", fmt.Errorf("holds %s, which JSON cannot carry: pass each file as a parameter of its own, built with snskit.Upload(name, reader)", what)
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("cannot encode as JSON: %w", err)
