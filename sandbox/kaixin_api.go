@@ -28,6 +28,8 @@ func kxAPIs() map[string]kxMethod {
 		"users/show":    {false, "", (*kaixinPlatform).usersShow},
 		"friends/me":    {false, "", (*kaixinPlatform).friendsMe},
 		"friends/group": {false, "", (*kaixinPlatform).friendsGroup},
+		"app/friends":   {false, "", (*kaixinPlatform).appFriends},
+		"app/invited":   {false, "", (*kaixinPlatform).appInvited},
 		"records/add":   {true, "create_records", (*kaixinPlatform).recordsAdd},
 		"records/me":    {false, "user_records", (*kaixinPlatform).recordsMe},
 		"photo/upload":  {true, "upload_photo", (*kaixinPlatform).photoUpload},

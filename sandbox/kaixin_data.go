@@ -126,6 +126,7 @@ func (p *kaixinPlatform) seed() {
 		me.Friends = append(me.Friends, u.UID)
 	}
 	p.seedExample()
+	p.seedPopular()
 }
 
 // seedExample adds the people of seed 004's friends/me example: user

@@ -111,17 +111,7 @@ func (p *kaixinPlatform) friendsMe(c *kxCall) (any, *kxProblem) {
 		return nil, prob
 	}
 	gid := c.param("gid")
-	var friends []*kxUser
-	for _, uid := range p.users[c.grant.User].Friends {
-		if u := p.users[uid]; gid == "" || u.Gid == gid {
-			friends = append(friends, u)
-		}
-	}
-	users := []map[string]any{}
-	for i := start; i < len(friends) && len(users) < num; i++ {
-		users = append(users, kxRender(friends[i], fields, c.grant, "friends_"))
-	}
-	return map[string]any{"users": users, "total": strconv.Itoa(len(friends))}, nil
+	return p.friendPage(c, fields, start, num, func(_ int, u *kxUser) bool { return gid == "" || u.Gid == gid }), nil
 }
 
 // friendsGroup: friends/group, the caller's friend groups.

@@ -70,7 +70,7 @@ func newRenren(e *env) *renrenPlatform {
 		env:        e,
 		tokens:     newStore(e.now),
 		sessions:   newStore(e.now),
-		statuses:   rrSeedStatuses(),
+		statuses:   append(rrSeedStatuses(), rrPopularStatuses()...),
 		nextStatus: 800000100,
 		nextPhoto:  900000100,
 		lastCallID: map[string]int64{},

@@ -35,6 +35,8 @@ func rrUsers() []rrUser {
 			Friends: []int64{600000001}},
 		// The user of seed 000's example call, user.get(userId="262156164").
 		{ID: 262156164, Name: "人人种子", Male: true, Birthday: "1989-09-09", Province: "北京", City: "朝阳"},
+		// RenrenPopularUserID, whose long lists are generated (renren_crowd.go).
+		{ID: rrPopularID, Name: "人气王", Birthday: "1991-01-01", Star: 1, Province: "浙江", City: "杭州"},
 	}
 }
 
@@ -97,7 +99,7 @@ func rrUserByID(id int64) (rrUser, bool) {
 			return u, true
 		}
 	}
-	return rrUser{}, false
+	return rrCrowdUser(id)
 }
 
 func rrAlbumByID(id int64) (rrAlbum, bool) {
@@ -105,6 +107,9 @@ func rrAlbumByID(id int64) (rrAlbum, bool) {
 		if a.ID == id {
 			return a, true
 		}
+	}
+	if n := id - rrPopularAlbumBase; n >= 0 && n < RenrenPopularAlbums {
+		return rrPopularAlbum(int(n)), true
 	}
 	return rrAlbum{}, false
 }

@@ -88,7 +88,7 @@ func TestRenrenV2Users(t *testing.T) {
 	}
 	status, m = rrDo(t, s, http.MethodGet, "/v2/user/friend/list", tok, url.Values{"userId": {sandbox.RenrenUserID}, "pageSize": {"0"}})
 	assert.Equal(t, http.StatusBadRequest, status)
-	assert.Equal(t, "invalid_request.INVALID-PARAM", rrErrCode(m))
+	assert.Equal(t, "invalid_request.PAGESIZE_NOT_IN_RANGE", rrErrCode(m))
 }
 
 // rrJSONInt writes a decoded JSON number as an integer string.

@@ -60,6 +60,14 @@ func rrV2Route(path string) (rrRoute, bool) {
 		return rrRoute{http.MethodPost, "photo_upload", (*renrenPlatform).v2PhotoUpload}, true
 	case "/v2/photo/list":
 		return rrRoute{http.MethodGet, "read_user_photo", (*renrenPlatform).v2PhotoList}, true
+	case "/v2/friend/list":
+		return rrRoute{http.MethodGet, "", (*renrenPlatform).v2FriendIDs}, true
+	case "/v2/album/list":
+		return rrRoute{http.MethodGet, "read_user_album", (*renrenPlatform).v2AlbumList}, true
+	case "/v2/blog/list":
+		return rrRoute{http.MethodGet, "read_user_blog", (*renrenPlatform).v2BlogList}, true
+	case "/v2/checkin/list":
+		return rrRoute{http.MethodGet, "", (*renrenPlatform).v2CheckinList}, true
 	}
 	return rrRoute{}, false
 }
@@ -127,21 +135,10 @@ func (c *rrCall) int(name string, required bool, def int64) (int64, *rrError) {
 	return n, nil
 }
 
-// page reads pageSize (1 to 100, default 20) and pageNumber (from 1).
+// page reads pageSize (1 to 100, default 20) and pageNumber (from 1), the
+// rule of most lists (renren_lists.go).
 func (c *rrCall) page() (page, size int64, err *rrError) {
-	if size, err = c.int("pageSize", false, 20); err != nil {
-		return 0, 0, err
-	}
-	if page, err = c.int("pageNumber", false, 1); err != nil {
-		return 0, 0, err
-	}
-	if size < 1 || size > 100 {
-		return 0, 0, rrInvalid("pageSize")
-	}
-	if page < 1 || page > 1e9 {
-		return 0, 0, rrInvalid("pageNumber")
-	}
-	return page, size, nil
+	return c.paging(rrPaging{"pageNumber", 20, 100, "PAGE_SIZE_NOT_IN_RANGE"})
 }
 
 // user reads a user id parameter that must name an existing user.
@@ -183,13 +180,14 @@ func (p *renrenPlatform) v2FriendList(c *rrCall) (any, *rrError) {
 	if err != nil {
 		return nil, err
 	}
-	page, size, err := c.page()
+	page, size, err := c.paging(rrPaging{"pageNumber", 20, 100, "PAGESIZE_NOT_IN_RANGE"})
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := rrPage(len(u.Friends), page, size)
+	friends := rrFriendsOf(u)
+	lo, hi := rrPage(len(friends), page, size)
 	out := make([]map[string]any, 0, hi-lo)
-	for _, id := range u.Friends[lo:hi] {
+	for _, id := range friends[lo:hi] {
 		f, _ := rrUserByID(id)
 		out = append(out, f.v2())
 	}
@@ -265,6 +263,9 @@ func (p *renrenPlatform) v2PhotoList(c *rrCall) (any, *rrError) {
 		return nil, err
 	}
 	all := p.photosOf(u.ID, album)
+	if album == RenrenPopularAlbumID {
+		all = append(all, rrPopularPhotos()...)
+	}
 	lo, hi := rrPage(len(all), page, size)
 	out := make([]map[string]any, 0, hi-lo)
 	for _, ph := range all[lo:hi] {
