@@ -43,9 +43,10 @@ func (m CheckMode) String() string {
 	return fmt.Sprintf("CheckMode(%d)", int(m))
 }
 
-// WithCatalogChecks checks every call against the platform's method catalog
-// (platforms that implement driver.Cataloger; the others are not checked)
-// before it is sent, after the parameters of WithParams are merged in. With
+// WithCatalogChecks checks every call (each call of a Batch too) against
+// the platform's method catalog (platforms that implement driver.Cataloger;
+// the others are not checked) before it is sent, after the parameters of
+// WithParams are merged in; dry runs (Call.Request) are checked too. With
 // CheckWarn the warnings go to the WithLogger logger, or to slog.Default()
 // when the client has none; with CheckStrict a call with problems is
 // refused. Parameters a platform adds itself (VK's v, QQ's openid) are

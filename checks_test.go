@@ -190,3 +190,21 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestCatalogChecksInBatches(t *testing.T) {
+	srv, n := vkCounter(t) // answers the merged execute with one result
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
+		snskit.WithCatalogChecks(snskit.CheckStrict))
+	require.NoError(t, err)
+	res, err := api.Batch(context.Background(),
+		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": []int{1}}},
+		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_idz": 2}},
+	)
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.NoError(t, res[0].Err)
+	var ce *snskit.CallError
+	require.ErrorAs(t, res[1].Err, &ce, "a call the check refuses gets its error in its slot")
+	assert.Contains(t, ce.Reason, `unknown parameter "user_idz"; did you mean user_ids?`)
+	assert.EqualValues(t, 1, n.Load(), "one request, for the good call")
+}

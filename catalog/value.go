@@ -36,7 +36,13 @@ type scalar struct {
 
 // scalarOf classifies v the way snskit's encoder does (same order of
 // cases), so that the check judges what is sent.
-func scalarOf(v any) scalar {
+func scalarOf(v any) scalar { return scalarAt(v, 0) }
+
+// maxPointers bounds the pointers scalarAt follows: a pointer type that
+// points to itself must not loop.
+const maxPointers = 8
+
+func scalarAt(v any, depth int) scalar {
 	switch x := v.(type) {
 	case string:
 		return scalar{k: sText, text: x}
@@ -95,8 +101,8 @@ func scalarOf(v any) scalar {
 	case reflect.Slice, reflect.Array:
 		return scalar{k: sList}
 	case reflect.Pointer, reflect.Interface:
-		if !rv.IsNil() {
-			return scalarOf(rv.Elem().Interface())
+		if !rv.IsNil() && depth < maxPointers {
+			return scalarAt(rv.Elem().Interface(), depth+1)
 		}
 	}
 	return scalar{k: sOther}
@@ -194,6 +200,8 @@ func checkOne(p *Param, t Type, s scalar, top bool) (ProblemKind, string) {
 			got = "a number"
 		case sBool:
 			got = "a bool"
+		case sList:
+			got = "a list"
 		case sOther:
 			got = "a JSON object or file"
 		}
