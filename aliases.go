@@ -41,7 +41,8 @@ type Response = driver.Response
 type File = driver.File
 
 // The classes a platform error can fall into. ErrTokenExpired is also
-// ErrTokenInvalid under errors.Is, since an expired token is an invalid one.
+// ErrTokenInvalid under errors.Is, since an expired token is an invalid one;
+// ErrFloodControl and ErrQuotaExceeded are also ErrRateLimited.
 const (
 	// ErrUnclassified is the class of platform errors that fit no other.
 	ErrUnclassified = driver.ErrUnclassified
@@ -62,7 +63,18 @@ const (
 	// ErrServer: the platform is down, busy or failed internally; retrying
 	// later may help.
 	ErrServer = driver.ErrServer
+	// ErrFloodControl: the platform throttles the action itself (VK 9);
+	// never resent.
+	ErrFloodControl = driver.ErrFloodControl
+	// ErrQuotaExceeded: the method's quota is spent for the period (VK 29,
+	// WeChat 45009, 45011); never resent.
+	ErrQuotaExceeded = driver.ErrQuotaExceeded
 )
+
+// Limit is a request budget: at most Rate requests per Period, in bursts of
+// up to Burst. Platforms give their credentials' budgets (driver.Budgeter);
+// Limiter implementations keep them.
+type Limit = driver.Limit
 
 // Platform is one platform's wire rules, implemented by the packages under
 // platforms/; see package driver for the contract.

@@ -17,11 +17,12 @@ import (
 // Call is one API method, ready to be called with parameters. Calls are
 // immutable values, safe to share and to reuse for many requests.
 type Call struct {
-	api  *API
-	segs []string
-	name string
-	verb string
-	err  error
+	api        *API
+	segs       []string
+	name       string
+	verb       string
+	idempotent bool
+	err        error
 	// resend is what a challenged call's resend adds (WithResend).
 	resend *Resend
 }
@@ -56,6 +57,16 @@ func (c Call) WithVerb(verb string) Call {
 		return c
 	}
 	c.verb = v
+	return c
+}
+
+// Idempotent returns a copy of c that snskit may resend after a failure
+// that could have reached the platform (an HTTP 503, a dropped
+// connection): say so of calls that have the same effect sent twice as
+// once, such as a VK execute that only reads. The platform already knows
+// its own reads (see driver.Retrier); this is for what it cannot tell.
+func (c Call) Idempotent() Call {
+	c.idempotent = true
 	return c
 }
 
@@ -102,12 +113,15 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 		if err != nil {
 			return nil, d, err
 		}
-		if err := c.wait(ctx); err != nil {
+		if err := c.wait(ctx, d); err != nil {
 			return nil, d, err
 		}
 		r, err := c.api.send(req, d.Platform, d.Method, d.Secrets())
 		if err != nil {
-			return nil, d, err
+			if again, err := c.retry(ctx, d, nil, err, try); !again {
+				return nil, d, err
+			}
+			continue
 		}
 		res, err := c.api.platform.Decode(r)
 		r.Result = res
@@ -128,11 +142,8 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 			try--
 			continue
 		}
-		if !c.retryable(err, d, try) {
+		if again, err := c.retry(ctx, d, r, err, try); !again {
 			return r, d, err
-		}
-		if werr := c.backoff(ctx, try); werr != nil {
-			return r, d, fmt.Errorf("%w (and the context ended before the retry: %w)", err, werr)
 		}
 	}
 }
@@ -172,7 +183,7 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 	d.Platform, d.Method, d.Segments, d.Verb = p.Name(), c.name, c.segs, c.verb
 	d.Values, d.Files = values, files
 	d.Auth, d.AppID, d.AppSecret, d.Version = c.api.cfg.auth, c.api.cfg.appID, c.api.cfg.appSecret, c.api.cfg.version
-	d.DryRun = dryRun
+	d.DryRun, d.Idempotent = dryRun, c.idempotent
 	d.Secret(c.api.cfg.appSecret)
 	applyResend(d, c.resend)
 	if err := p.Prepare(ctx, d); err != nil {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/driver"
-	"golang.org/x/time/rate"
 )
 
 // Option configures an API. Each option checks its input and makes New fail
@@ -33,7 +32,9 @@ type config struct {
 	maxBody   int64
 	now       func() time.Time
 	nonce     func() string
-	limiter   *rate.Limiter
+	limiter   Limiter
+	rate      *Limit // WithRateLimit: replaces the platform's budgets
+	rateOff   bool   // WithoutRateLimit
 	retries   int
 	retryBase time.Duration
 	challenge ChallengeHandler
@@ -48,6 +49,9 @@ func defaultConfig() config {
 		maxBody:   DefaultMaxBodySize,
 		now:       time.Now,
 		nonce:     randomNonce,
+		limiter:   NewLocalLimiter(),
+		retries:   DefaultRetries,
+		retryBase: DefaultRetryBase,
 	}
 }
 

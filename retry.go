@@ -4,39 +4,50 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"slices"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
-	"golang.org/x/time/rate"
 )
 
-// WithRateLimit spaces this client's requests to at most perSecond on
-// average, with bursts of up to burst, waiting (and giving up when the call's
-// context is done) rather than letting the platform refuse them. VK allows 3
-// requests a second for a user token and 20 for a community token.
-func WithRateLimit(perSecond float64, burst int) Option {
-	return func(cfg *config) error {
-		if perSecond <= 0 || burst < 1 {
-			return fmt.Errorf("snskit: WithRateLimit(%v, %d): want a positive rate and a burst of at least 1", perSecond, burst)
-		}
-		cfg.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
-		return nil
-	}
-}
+// The retries of a client without WithRetry: three more tries, after about
+// 1, 2 and 4 seconds. VK's peers pause 0.5 to 1.1 s after its error 6.
+const (
+	DefaultRetries   = 3
+	DefaultRetryBase = time.Second
+)
 
-// WithRetry resends a call that the platform refused as rate limited
-// (errors.Is(err, ErrRateLimited)) up to max more times, waiting a random
-// time up to base, 2*base, 4*base... (capped at 30 s) between tries, and
-// stopping as soon as the call's context is done. Such a refusal means the
-// platform did nothing, so resending is safe. Calls with files are not
-// resent, since their readers cannot be read twice. Each try is built anew,
-// with fresh timestamps and nonces.
+// maxBackoff caps one pause between tries.
+const maxBackoff = 30 * time.Second
+
+// WithRetry resends a failed call up to max more times (DefaultRetries by
+// default; 0 turns retries off), pausing between tries for a random time
+// between half and all of base, 2*base, 4*base... (capped at 30 s) and
+// stopping as soon as the call's context is done. Only failures that are
+// safe to resend are:
+//
+//   - refusals the platform says did nothing and may pass (VK's error 6,
+//     too many requests per second);
+//   - passing trouble on a call that is safe to repeat (see Call.Idempotent
+//     and Retrier): the platform's own (WeChat's -1, busy), an HTTP 502,
+//     503 or 504, or a connection dropped before any byte of the reply.
+//
+// A call that may have reached the platform and is not safe to repeat (VK's
+// wall.post) is never resent; neither are calls with files, whose readers
+// cannot be read twice, nor partial results (*PartialError), nor quotas and
+// flood control (ErrQuotaExceeded, ErrFloodControl), which do not pass in
+// seconds. Each try is built anew, with fresh timestamps and nonces, and
+// waits for its own slot of the budget (WithRateLimit).
 func WithRetry(max int, base time.Duration) Option {
 	return func(cfg *config) error {
-		if max < 0 || max > 10 || base <= 0 {
+		if max < 0 || max > 10 || max > 0 && base <= 0 {
 			return fmt.Errorf("snskit: WithRetry(%d, %v): want 0 to 10 retries and a positive base delay", max, base)
 		}
 		cfg.retries, cfg.retryBase = max, base
@@ -44,14 +55,90 @@ func WithRetry(max int, base time.Duration) Option {
 	}
 }
 
-// retryable reports whether a failed try may be resent.
-//
-// A *PartialError is never resent: the platform acted on the other
-// sub-requests (a VK execute that posted, then hit a limit), and doing them
-// again would repeat their effects.
-func (c Call) retryable(err error, d *driver.Draft, try int) bool {
+// retryReason returns why a failed try may be resent, or "" when it may not.
+// r is the reply, nil when none came.
+func (c Call) retryReason(d *driver.Draft, r *Response, err error) string {
 	var pe *PartialError
-	return try < c.api.cfg.retries && len(d.Files) == 0 && errors.Is(err, ErrRateLimited) && !errors.As(err, &pe)
+	if len(d.Files) > 0 || errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return "" // a partial result means the platform acted: never resend
+	}
+	rt, hasRT := c.api.platform.(driver.Retrier)
+	var e *Error
+	if errors.As(err, &e) && hasRT && rt.Transient(d, e) {
+		return "error " + e.Code
+	}
+	if !c.repeatable(d, rt, hasRT) {
+		return ""
+	}
+	if r != nil {
+		switch r.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return "http " + strconv.Itoa(r.StatusCode)
+		}
+		return ""
+	}
+	var te *TransportError
+	if errors.As(err, &te) && connectionDropped(err) {
+		return "connection dropped before the reply"
+	}
+	return ""
+}
+
+// repeatable reports whether d is safe to send twice: the caller said so
+// (Call.Idempotent), or the platform does; without a Retrier, GET calls are.
+func (c Call) repeatable(d *driver.Draft, rt driver.Retrier, hasRT bool) bool {
+	switch {
+	case d.Idempotent:
+		return true
+	case hasRT:
+		return rt.Idempotent(d)
+	}
+	return d.Verb == http.MethodGet
+}
+
+// connectionDropped reports whether err is the connection closing or being
+// reset with no reply (a reply that broke off mid-way is a *ReplyError).
+func connectionDropped(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+// retry decides whether try number try (0 for the first) is resent: when
+// its failure is safe to resend and tries are left, it logs one line and
+// pauses. It returns the error to give the caller otherwise: err, wrapped
+// with the context's error when the context ended during the pause.
+func (c Call) retry(ctx context.Context, d *driver.Draft, r *Response, err error, try int) (bool, error) {
+	if try >= c.api.cfg.retries {
+		return false, err
+	}
+	reason := c.retryReason(d, r, err)
+	if reason == "" {
+		return false, err
+	}
+	pause := c.backoff(try)
+	c.api.debug(ctx, "snskit retry", slog.String("platform", d.Platform), slog.String("method", d.Method),
+		slog.Int("try", try+2), slog.String("reason", reason), slog.Duration("pause", pause),
+		slog.String("error", driver.Redact(err.Error(), d.Secrets())))
+	t := time.NewTimer(pause)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false, fmt.Errorf("%w (stopped retrying: %w)", err, ctx.Err())
+	case <-t.C:
+		return true, nil
+	}
+}
+
+// backoff returns the pause before try number try+2: a random time between
+// half and all of base<<try, capped at maxBackoff ("equal jitter": never
+// almost nothing, as VK's error 6 needs a real pause).
+func (c Call) backoff(try int) time.Duration {
+	ceil := c.api.cfg.retryBase << try
+	if ceil > maxBackoff || ceil <= 0 {
+		ceil = maxBackoff
+	}
+	half := ceil / 2
+	return half + rand.N(ceil-half+1)
 }
 
 // refreshExpired renews the credential's token when the platform refused
@@ -79,31 +166,4 @@ func (c Call) refreshExpired(ctx context.Context, err error, d *driver.Draft) (b
 		return false, driver.ScrubError(fmt.Errorf("%w (and refreshing the token failed: %w)", err, rerr), secrets)
 	}
 	return true, nil
-}
-
-// backoff waits before try number try+1 with full jitter, or returns the
-// context's error.
-func (c Call) backoff(ctx context.Context, try int) error {
-	ceil := c.api.cfg.retryBase << try
-	if ceil > 30*time.Second || ceil <= 0 {
-		ceil = 30 * time.Second
-	}
-	t := time.NewTimer(rand.N(ceil) + 1)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// wait takes a slot from the client's rate limiter, if it has one.
-func (c Call) wait(ctx context.Context) error {
-	if l := c.api.cfg.limiter; l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return fmt.Errorf("snskit: %s %s: waiting for the rate limiter: %w", c.api.platform.Name(), c.name, err)
-		}
-	}
-	return nil
 }

@@ -51,12 +51,22 @@ func TestRetryIsBounded(t *testing.T) {
 	assert.ErrorIs(t, err, snskit.ErrRateLimited)
 	assert.Equal(t, int32(3), n.Load(), "one try and two retries")
 
-	// Without WithRetry nothing is resent.
+	// WithRetry(0, 0) turns retries off.
 	n.Store(0)
-	plain, _ := snskit.New(platforms.VK(), snskit.WithAuth(auth.Token("token-abcdef123456")), snskit.WithBaseURL(srv.URL))
+	plain, err := snskit.New(platforms.VK(), snskit.WithAuth(auth.Token("token-abcdef123456")), snskit.WithBaseURL(srv.URL), snskit.WithRetry(0, 0))
+	require.NoError(t, err)
 	_, err = plain.Method("users.get").Do(nil)
 	assert.ErrorIs(t, err, snskit.ErrRateLimited)
 	assert.Equal(t, int32(1), n.Load())
+}
+
+func TestRetryIsOnByDefault(t *testing.T) {
+	srv, n := vkRateLimited(t, 1)
+	api, err := snskit.New(platforms.VK(), snskit.WithAuth(auth.Token("token-abcdef123456")), snskit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = api.Method("users.get").Do(nil)
+	require.NoError(t, err, "error 6 is resent after a pause without any option")
+	assert.Equal(t, int32(2), n.Load())
 }
 
 func TestRetryStopsWhenContextIsDone(t *testing.T) {
@@ -68,7 +78,9 @@ func TestRetryStopsWhenContextIsDone(t *testing.T) {
 	start := time.Now()
 	_, err := api.Method("users.get").DoContext(ctx, nil)
 	assert.ErrorIs(t, err, snskit.ErrRateLimited, "the platform's error is what the caller sees")
-	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "and the context's, which stopped the retries")
+	assert.ErrorIs(t, err, ctx.Err())
+	assert.Less(t, time.Since(start), 10*time.Second, "not the hour of the pause")
 	assert.Equal(t, int32(1), n.Load())
 }
 

@@ -73,6 +73,9 @@ type Draft struct {
 	// DryRun is true when the request is built to be shown, not sent
 	// (Call.Request): Fetch refuses to send side requests then.
 	DryRun bool
+	// Idempotent is true when the caller declared the call safe to send
+	// twice (snskit's Call.Idempotent).
+	Idempotent bool
 
 	client     Client
 	secrets    []string

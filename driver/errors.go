@@ -16,11 +16,14 @@ import (
 type Class int
 
 // The classes a platform error can fall into. ErrTokenExpired is also
-// ErrTokenInvalid under errors.Is, since an expired token is an invalid one.
+// ErrTokenInvalid under errors.Is, since an expired token is an invalid one;
+// ErrFloodControl and ErrQuotaExceeded are also ErrRateLimited.
 const (
 	// ErrUnclassified is the class of platform errors that fit no other.
 	ErrUnclassified Class = iota
 	// ErrRateLimited: too many requests, flood control or a spent quota.
+	// Too many requests a second (VK's error 6) is this class itself, and
+	// passes in a second: snskit resends such calls (WithRetry).
 	ErrRateLimited
 	// ErrTokenInvalid: the credential is missing, malformed, revoked or expired.
 	ErrTokenInvalid
@@ -37,6 +40,15 @@ const (
 	// ErrServer: the platform is down, busy or failed internally; retrying
 	// later may help.
 	ErrServer
+	// ErrFloodControl: the platform throttles the action itself (VK's
+	// error 9: too many of the same posts or messages) for a while. Also
+	// ErrRateLimited; never resent, since resending soon makes it worse.
+	ErrFloodControl
+	// ErrQuotaExceeded: the method's quota for the credential is spent for
+	// the period (VK's error 29, a daily quota; WeChat's 45009 and 45011).
+	// Also ErrRateLimited; never resent: stop calling the method until the
+	// quota resets.
+	ErrQuotaExceeded
 )
 
 // Error returns the class's name, prefixed "snskit: ".
@@ -60,6 +72,10 @@ func (c Class) Error() string {
 		return "snskit: not found"
 	case ErrServer:
 		return "snskit: server trouble"
+	case ErrFloodControl:
+		return "snskit: flood control (the action is throttled; do not resend soon)"
+	case ErrQuotaExceeded:
+		return "snskit: the method's quota is spent for now"
 	}
 	return "snskit: class " + strconv.Itoa(int(c))
 }
@@ -113,7 +129,28 @@ func (e *Error) Is(target error) bool {
 	if !ok {
 		return false
 	}
-	return e.Class == c || (c == ErrTokenInvalid && e.Class == ErrTokenExpired)
+	return e.Class.within(c)
+}
+
+// Is reports whether c is target or one of its kinds, so that
+// errors.Is(ErrQuotaExceeded, ErrRateLimited) holds as it does for an *Error
+// of the class.
+func (c Class) Is(target error) bool {
+	t, ok := target.(Class)
+	return ok && c.within(t)
+}
+
+// within reports whether c is the class target or one of its kinds.
+func (c Class) within(target Class) bool {
+	switch {
+	case c == target:
+		return true
+	case target == ErrTokenInvalid:
+		return c == ErrTokenExpired
+	case target == ErrRateLimited:
+		return c == ErrFloodControl || c == ErrQuotaExceeded
+	}
+	return false
 }
 
 // PartialError reports errors of sub-requests beside a result that is still

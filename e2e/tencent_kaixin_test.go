@@ -33,7 +33,9 @@ func testPNG(t *testing.T, w, h int) []byte {
 
 func client(t *testing.T, p snskit.Platform, s *sandbox.Server, name string, opts ...snskit.Option) *snskit.API {
 	t.Helper()
-	api, err := snskit.New(p, append([]snskit.Option{snskit.WithBaseURL(s.URL(name))}, opts...)...)
+	// Retries, which pause in real time, are off unless opts turn them on:
+	// the sandbox runs on a manual clock.
+	api, err := snskit.New(p, append([]snskit.Option{snskit.WithBaseURL(s.URL(name)), snskit.WithRetry(0, 0)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }

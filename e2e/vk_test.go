@@ -33,8 +33,10 @@ func startSandbox(t *testing.T) (*sandbox.Server, *sandbox.Clock) {
 
 func vkClient(t *testing.T, s *sandbox.Server, token string, opts ...snskit.Option) *snskit.API {
 	t.Helper()
+	// The sandbox runs on a manual clock, so budgets and retries, which
+	// wait in real time, are off unless opts turn them on.
 	api, err := snskit.New(platforms.VK(), append([]snskit.Option{
-		snskit.WithBaseURL(s.URL("vk")), snskit.WithAuth(auth.Token(token))}, opts...)...)
+		snskit.WithBaseURL(s.URL("vk")), snskit.WithAuth(auth.Token(token)), snskit.WithoutRateLimit(), snskit.WithRetry(0, 0)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }

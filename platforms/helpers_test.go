@@ -127,7 +127,9 @@ func (s *server) last(t *testing.T) seen {
 // newAPI builds a client of p routed to s under prefix (such as "/vk").
 func newAPI(t *testing.T, p snskit.Platform, s *server, prefix string, opts ...snskit.Option) *snskit.API {
 	t.Helper()
-	api, err := snskit.New(p, append([]snskit.Option{snskit.WithBaseURL(s.URL + prefix)}, opts...)...)
+	// Budgets and retries are off unless opts turn them on: wire tests make
+	// many calls, and count them.
+	api, err := snskit.New(p, append([]snskit.Option{snskit.WithBaseURL(s.URL + prefix), snskit.WithoutRateLimit(), snskit.WithRetry(0, 0)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }

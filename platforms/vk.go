@@ -35,14 +35,37 @@ const (
 //     Detail holds captcha_sid, captcha_img, redirect_uri and
 //     request_params; execute's execute_errors give a *snskit.PartialError
 //     beside the result.
-func VK() snskit.Platform { return vk{} }
+//
+// Each token has a budget (driver.Budgeter): 3 requests a second for a user
+// token, 20 for a community token, a service token's by its tier
+// (VKServiceTier); calls wait for a slot. Error 6 is resent after a pause
+// (driver.Retrier), and so are reads and deduplicated writes after passing
+// trouble; errors 9 and 29 are snskit.ErrFloodControl and
+// snskit.ErrQuotaExceeded, never resent.
+func VK(opts ...VKOption) snskit.Platform {
+	v := vk{}
+	for _, o := range opts {
+		if o != nil {
+			o(&v)
+		}
+	}
+	return v
+}
 
-type vk struct{}
+// vk is comparable, so that clients can check that a platform is VK with a
+// type assertion.
+type vk struct {
+	kind int // vkUserToken, vkCommunityToken or vkServiceToken
+	tier int // the service token's tier
+}
 
 func (vk) Name() string        { return "vk" }
 func (vk) Style() driver.Style { return driver.Style{True: "1", False: "0"} }
 
-func (vk) Prepare(ctx context.Context, d *driver.Draft) error {
+func (v vk) Prepare(ctx context.Context, d *driver.Draft) error {
+	if err := v.checkTier(d); err != nil {
+		return err
+	}
 	if d.Verb == http.MethodGet {
 		return d.Err("VK calls are sent as POST so that the access token stays out of URLs; do not force GET")
 	}
@@ -157,8 +180,12 @@ func vkClass(code int64, msg string) snskit.Class {
 		return snskit.ErrTokenInvalid
 	case 1, 10, 13: // unknown error, internal server error, runtime error in execute
 		return snskit.ErrServer
-	case 6, 9, 29: // too many requests per second, flood control, rate limit (daily quota)
+	case 6: // too many requests per second
 		return snskit.ErrRateLimited
+	case 9: // flood control: the action itself is throttled
+		return snskit.ErrFloodControl
+	case 29: // rate limit reached: the method's quota (wall.get 5000 a day...)
+		return snskit.ErrQuotaExceeded
 	case 2, 7, 15, 17, 20, 21, 23, 24, 27, 28, 30, 203, 260: // app disabled, permission, access denied, validation...
 		return snskit.ErrPermission
 	case 14:

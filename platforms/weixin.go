@@ -158,6 +158,17 @@ func (weixin) Decode(r *snskit.Response) (gjson.Result, error) {
 	}
 }
 
+// Transient implements driver.Retrier: -1 (system busy, "please retry") is
+// resent after a pause when the call is idempotent. The quotas (45009,
+// 45011) are not transient.
+func (w weixin) Transient(d *driver.Draft, e *driver.Error) bool {
+	return e.Code == "-1" && w.Idempotent(d)
+}
+
+// Idempotent implements driver.Retrier: the web-login API only reads, with
+// GET; a call forced to POST counts as a write.
+func (weixin) Idempotent(d *driver.Draft) bool { return d.Verb == http.MethodGet }
+
 // weixinCode reads an errcode written as a JSON number or a numeric string.
 func weixinCode(ec gjson.Result) (int64, bool) {
 	switch ec.Type {
@@ -195,8 +206,8 @@ func weixinClass(code int64) snskit.Class {
 		return snskit.ErrTokenExpired
 	case 40003, 40013, 40029, 40163, 42003: // invalid openid, appid, code; code used; code expired
 		return snskit.ErrBadParams
-	case 45009, 45011: // daily quota reached; too many calls per minute
-		return snskit.ErrRateLimited
+	case 45009, 45011: // daily quota reached; the minute's quota reached
+		return snskit.ErrQuotaExceeded
 	case 48001, 50001: // api unauthorized (app; user did not grant the scope)
 		return snskit.ErrPermission
 	case 40002, 40125, 41002, 41004, 41008, 41009: // grant_type, appsecret; missing appid, secret, code, openid

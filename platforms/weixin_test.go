@@ -195,13 +195,13 @@ func TestWeixinErrors(t *testing.T) {
 		{"42001", "access_token expired", snskit.ErrTokenExpired},
 		{"42002", "refresh_token expired", snskit.ErrTokenExpired},
 		{"42003", "code expired", snskit.ErrBadParams},
-		{"45009", "reach max api daily quota limit", snskit.ErrRateLimited},
+		{"45009", "reach max api daily quota limit", snskit.ErrQuotaExceeded},
 		{"48001", "api unauthorized", snskit.ErrPermission},
 		// Beyond PLATFORMS.md, from WeChat's global return codes.
 		{"40002", "invalid grant_type", snskit.ErrBadParams},
 		{"40125", "invalid appsecret", snskit.ErrBadParams},
 		{"41009", "missing openid", snskit.ErrBadParams},
-		{"45011", "api minute-quota reach limit", snskit.ErrRateLimited},
+		{"45011", "api minute-quota reach limit", snskit.ErrQuotaExceeded},
 		{"50001", "api unauthorized", snskit.ErrPermission},
 		{"40066", "invalid url", snskit.ErrNotFound},
 		{"99999", "something new", snskit.ErrUnclassified},
@@ -226,7 +226,7 @@ func TestWeixinErrors(t *testing.T) {
 			if tt.class == snskit.ErrTokenExpired {
 				assert.ErrorIs(t, err, snskit.ErrTokenInvalid)
 			}
-			if tt.class != snskit.ErrRateLimited {
+			if !errors.Is(tt.class, snskit.ErrRateLimited) {
 				assert.NotErrorIs(t, err, snskit.ErrRateLimited)
 			}
 		})

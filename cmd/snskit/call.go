@@ -22,7 +22,7 @@ import (
 func lookupPlatform(name string) (string, func() snskit.Platform, bool) {
 	switch strings.ToLower(name) {
 	case "vk":
-		return "vk", platforms.VK, true
+		return "vk", func() snskit.Platform { return platforms.VK() }, true
 	case "renren":
 		return "renren", platforms.Renren, true
 	case "renren1":

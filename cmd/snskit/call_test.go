@@ -29,8 +29,8 @@ func TestCallPrintsTheResultIndentedAsSent(t *testing.T) {
 func TestCallExitCodes(t *testing.T) {
 	html := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		_, _ = w.Write([]byte("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"))
+		w.WriteHeader(http.StatusInternalServerError) // a 502, 503 or 504 would be resent
+		_, _ = w.Write([]byte("<html><head><title>500 Internal Server Error</title></head><body>nginx</body></html>"))
 	}
 	slow := func(w http.ResponseWriter, r *http.Request) {
 		select {

@@ -145,8 +145,7 @@ func tokenCalls(ctx context.Context, w io.Writer, cfg *setup) error {
 	}
 	api, err := snskit.New(platforms.VK(), append([]snskit.Option{
 		snskit.WithAuth(auth.Token(cfg.token)),
-		snskit.WithAPIVersion(platforms.VKDefaultVersion),
-		snskit.WithRateLimit(3, 1), // VK's limit for user tokens: 3 calls a second
+		snskit.WithAPIVersion(platforms.VKDefaultVersion), // VK's budget, 3 calls a second per user token, applies
 	}, cfg.opts...)...)
 	if err != nil {
 		return err
