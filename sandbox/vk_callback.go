@@ -138,7 +138,7 @@ func (e *vkEvents) startWorker(s *vkCBServer) {
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		client := &http.Client{Timeout: vkCallbackTimeout,
+		client := &http.Client{Transport: e.transport, Timeout: vkCallbackTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		for {
 			e.mu.Lock()

@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -97,4 +99,42 @@ func TestVKConcurrentCaptchasAndCallbacks(t *testing.T) {
 	for id, times := range got {
 		assert.Equal(t, 1, times, "event %s delivered once", id)
 	}
+}
+
+func TestVKCloseLeavesNoGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s, err := sandbox.New()
+	require.NoError(t, err)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(s.VKCallbackCode(1)))
+	}))
+	defer hook.Close()
+	for range 3 {
+		_, err := s.VKAddCallbackServer(1, hook.URL, "")
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.VKWaitCallbacks(t.Context()))
+	club, err := s.IssueToken(sandbox.VK, sandbox.TokenOptions{GroupID: 1})
+	require.NoError(t, err)
+	m, err := vkRawCall(s, club.AccessToken, "groups.getLongPollServer", url.Values{"group_id": {"1"}})
+	require.NoError(t, err)
+	lp := m["response"].(map[string]any)
+	polled := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(lp["server"].(string) + "?act=a_check&wait=90&key=" + lp["key"].(string) + "&ts=" + lp["ts"].(string))
+		if err == nil {
+			resp.Body.Close()
+		}
+		polled <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // let the poll wait; Close must end it either way
+	s.Close()
+	require.NoError(t, <-polled)
+	hook.Close()
+	http.DefaultClient.CloseIdleConnections()
+	now := runtime.NumGoroutine()
+	for deadline := time.Now().Add(5 * time.Second); now > before && time.Now().Before(deadline); now = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond) // connections of the test's own client wind down
+	}
+	assert.LessOrEqual(t, now, before, "goroutines left after Close")
 }

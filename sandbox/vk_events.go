@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -74,14 +75,16 @@ type vkEvents struct {
 	pending  int                  // callback requests queued or in flight
 	log      []VKCallbackDelivery // finished callback requests, the last vkCallbackLog
 
-	done chan struct{} // closed by close
-	wg   sync.WaitGroup
+	done      chan struct{} // closed by close
+	wg        sync.WaitGroup
+	transport *http.Transport // of callback deliveries, its idle connections closed by close
 }
 
 func newVKEvents(now func() time.Time) *vkEvents {
 	return &vkEvents{now: now, streams: map[int64]*vkStream{}, keys: map[string]*vkLPKey{},
 		lp: map[int64]*vkLPSettings{}, callback: map[int64]*vkCallbacks{},
-		wake: make(chan struct{}), done: make(chan struct{})}
+		wake: make(chan struct{}), done: make(chan struct{}),
+		transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 2, IdleConnTimeout: 30 * time.Second}}
 }
 
 // changed wakes every waiting long-poll request. The caller holds mu.
@@ -101,6 +104,7 @@ func (e *vkEvents) close() {
 	}
 	e.mu.Unlock()
 	e.wg.Wait()
+	e.transport.CloseIdleConnections()
 }
 
 // stream returns the stream of owner, creating it. The caller holds mu.
