@@ -112,7 +112,11 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 	if err != nil {
 		return usageFailure(errw, err)
 	}
-	api, err := snskit.New(newPlatform(), opts...)
+	platform := newPlatform()
+	if f.stored != nil && name == "vk" && f.stored.saved.DeviceID != "" {
+		platform = platforms.VKID() // a VK ID token: refreshed by VK ID's rules
+	}
+	api, err := snskit.New(platform, opts...)
 	if err != nil {
 		return usageFailure(errw, err)
 	}
@@ -122,6 +126,11 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 			api, err = api.With(snskit.WithAuth(cred))
 		}
 		if err != nil {
+			return usageFailure(errw, err)
+		}
+	}
+	if h := f.captchaHandler(con, errw); h != nil {
+		if api, err = api.With(snskit.WithCaptcha(h)); err != nil {
 			return usageFailure(errw, err)
 		}
 	}
@@ -160,7 +169,9 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 	if f.sandbox && f.stored != nil && errors.Is(err, snskit.ErrTokenInvalid) {
 		defer fmt.Fprintf(errw, "snskit: the token stored as %q is not one this sandbox knows (after 'snskit sandbox reset'?): log in again with 'snskit login -sandbox %s'\n", f.stored.key, name)
 	}
-	return report(out, errw, r, err, f)
+	code := report(out, errw, r, err, f)
+	hintChallenge(errw, api, r, err, f)
+	return code
 }
 
 // secrets lists the secret values given to snskit, to be masked in all

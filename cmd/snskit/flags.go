@@ -18,7 +18,7 @@ type callFlags struct {
 	raw, dryRun, sandbox, verbose  bool
 	curl, strict, all              bool
 	limit                          int
-	format, color                  string
+	format, color, captcha         string
 	valueFiles                     listFlag
 	maxBody                        int64
 	timeout                        time.Duration
@@ -51,6 +51,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.StringVar(&f.baseURL, "base-url", "", "send every request to this base `URL` instead of the platform's hosts")
 	fs.StringVar(&f.verb, "X", "", "force the HTTP `verb`: GET or POST")
 	fs.StringVar(&f.query, "q", "", "print only this gjson `path` of the result")
+	fs.StringVar(&f.captcha, "captcha", "auto", "on a captcha: `mode` auto (ask on a terminal), ask (on standard input) or fail")
 	fs.BoolVar(&f.raw, "raw", false, "print the whole reply body, envelope included")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the request, secrets masked, instead of sending it")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on the call after this `duration`; 0 waits forever")
@@ -112,6 +113,9 @@ func parseCallFlags(args []string, env func(string) string) (*callFlags, []strin
 	}
 	if f.timeout < 0 {
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration such as 30s, or 0 for none", f.timeout)
+	}
+	if err := checkCaptchaMode(f.captcha); err != nil {
+		return nil, nil, err
 	}
 	if f.raw && f.query != "" {
 		return nil, nil, errors.New("-q and -raw cannot be combined: -raw prints the whole body, -q one value of the result")

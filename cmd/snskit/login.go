@@ -13,15 +13,17 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/platforms"
+	"github.com/snskit/snskit/sandbox"
 )
 
 // loginFlags are the flags of "snskit login".
 type loginFlags struct {
-	appID, appSecret, scope, redirectURI, baseURL string
-	tokenFile, username, password, sandboxState   string
-	sandbox, noBrowser, oauth1, verbose           bool
-	timeout                                       time.Duration
-	given                                         map[string]bool
+	appID, appSecret, scope, redirectURI, baseURL  string
+	tokenFile, username, password, sandboxState    string
+	sandbox, noBrowser, oauth1, verbose, vkClassic bool
+	timeout                                        time.Duration
+	given                                          map[string]bool
 }
 
 // newLoginFlagSet binds the flags of "snskit login" to f.
@@ -41,6 +43,7 @@ func newLoginFlagSet(f *loginFlags) *flag.FlagSet {
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
 	fs.StringVar(&f.username, "username", "", "VK direct auth: the user's login (`phone or email`) instead of a browser")
 	fs.StringVar(&f.password, "password", "", "VK direct auth: the `password` (asked on the terminal when not given; never stored)")
+	fs.BoolVar(&f.vkClassic, "vk-classic", false, "VK: log in with the older oauth.vk.ru code flow (needs -app-secret) instead of VK ID")
 	fs.BoolVar(&f.oauth1, "oauth1", false, "Kaixin001: log in with OAuth 1.0a instead of OAuth 2.0")
 	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
 	return fs
@@ -101,12 +104,18 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 		f.baseURL = s.URL(name)
 		if !f.given["app-id"] && !f.given["app-secret"] {
 			a := s.App(name)
+			if f.vkID(name) {
+				a.ID, a.Secret = sandbox.VKIDAppID, "" // a public PKCE client
+			}
 			f.appID, f.appSecret = a.ID, a.Secret
 			errw.addSecrets(a.Secret)
 			out.addSecrets(a.Secret)
 		}
 	}
-	if f.appID == "" || f.appSecret == "" {
+	if f.vkID(name) && f.appID == "" {
+		return usageFailure(errw, errors.New("login to VK through VK ID needs your VK ID application's id: pass -app-id (or set SNSKIT_APP_ID); -vk-classic logs in with the older flow; -sandbox tries the offline sandbox"))
+	}
+	if !f.vkID(name) && (f.appID == "" || f.appSecret == "") {
 		return usageFailure(errw, fmt.Errorf("login needs the application registered with %s: pass -app-id and -app-secret (or set SNSKIT_APP_ID and SNSKIT_APP_SECRET); -sandbox tries the offline sandbox", name))
 	}
 	opts := []snskit.Option{snskit.WithApp(f.appID, f.appSecret)}
@@ -116,7 +125,11 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 	if f.verbose {
 		opts = append(opts, snskit.WithLogger(slog.New(slog.NewTextHandler(errw, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
-	api, err := snskit.New(newPlatform(), opts...)
+	platform := newPlatform()
+	if f.vkID(name) {
+		platform = platforms.VKID()
+	}
+	api, err := snskit.New(platform, opts...)
 	if err != nil {
 		return usageFailure(errw, err)
 	}
@@ -134,6 +147,8 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 		saved, code = lr.vkDirect(ctx)
 	case f.oauth1:
 		saved, code = lr.kaixinOAuth1(ctx)
+	case f.vkID(name):
+		saved, code = lr.vkIDLogin(ctx)
 	default:
 		saved, code = lr.authCode(ctx)
 	}
@@ -154,6 +169,10 @@ func (f *loginFlags) check(name string) error {
 		return errors.New("-password needs -username (VK direct auth)")
 	case f.username != "" && f.given["redirect-uri"]:
 		return errors.New("-redirect-uri has no use with -username: direct auth needs no redirect")
+	case f.vkClassic && name != "vk":
+		return fmt.Errorf("-vk-classic is VK's only; %s has one OAuth 2.0 login", name)
+	case f.vkClassic && f.username != "":
+		return errors.New("-vk-classic has no use with -username: direct auth is VK's classic flow already")
 	case f.oauth1 && name != "kaixin":
 		return fmt.Errorf("-oauth1 is Kaixin001's only; %s logs in with OAuth 2.0", name)
 	case f.redirectURI != "":

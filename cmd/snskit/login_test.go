@@ -23,6 +23,7 @@ func TestLoginSandboxRunsTheWholeLoopOffline(t *testing.T) {
 		hasID    func(t *testing.T, s string)
 	}{
 		{platform: "vk", kind: "oauth2 token"},
+		{platform: "vk", args: []string{"-vk-classic"}, kind: "oauth2 token"},
 		{platform: "renren", kind: "oauth2 token"},
 		{platform: "renren1", kind: "oauth2 token"},
 		{platform: "weixin", kind: "oauth2 token"},
@@ -47,7 +48,13 @@ func TestLoginSandboxRunsTheWholeLoopOffline(t *testing.T) {
 
 			s := loadToken(t, file, tt.platform+"@sandbox")
 			assert.Equal(t, tt.platform, s.Platform)
-			assert.Equal(t, apps.App(tt.platform).ID, s.AppID)
+			if tt.platform == "vk" && len(tt.args) == 0 {
+				assert.Equal(t, sandbox.VKIDAppID, s.AppID, "vk logs in through VK ID")
+				assert.NotEmpty(t, s.DeviceID, "VK ID's device_id is stored for the refresh")
+				assert.NotEmpty(t, s.RefreshToken)
+			} else {
+				assert.Equal(t, apps.App(tt.platform).ID, s.AppID)
+			}
 			assert.Empty(t, s.BaseURL, "a dead sandbox's URL is not kept")
 			assert.NotEmpty(t, s.AccessToken)
 			assert.Equal(t, tt.kind, s.Kind())
@@ -192,7 +199,9 @@ func TestLoginUsageErrors(t *testing.T) {
 		{"no platform", nil, "login needs one PLATFORM"},
 		{"two platforms", []string{"vk", "qq"}, "login needs one PLATFORM"},
 		{"unknown platform", []string{"facebook"}, `unknown platform "facebook"`},
-		{"no app", []string{"vk"}, "login needs the application registered with vk: pass -app-id and -app-secret"},
+		{"no app", []string{"vk"}, "VK ID needs your VK ID application's id: pass -app-id"},
+		{"no app classic", []string{"-vk-classic", "vk"}, "login needs the application registered with vk: pass -app-id and -app-secret"},
+		{"classic elsewhere", []string{"-sandbox", "-vk-classic", "qq"}, "-vk-classic is VK's only"},
 		{"sandbox and base URL", []string{"-sandbox", "-base-url", "http://127.0.0.1:1", "vk"}, "-sandbox and -base-url cannot be combined"},
 		{"direct auth elsewhere", []string{"-sandbox", "-username", "u", "qq"}, "-username (direct auth with a password) is VK's only"},
 		{"password alone", []string{"-sandbox", "-password", "p", "vk"}, "-password needs -username"},

@@ -15,7 +15,7 @@ func callCommand() *command {
 		usage:   "snskit call [flags] PLATFORM METHOD [name=value ...]",
 		about: `PLATFORM is vk, renren, renren1, weixin (or wechat), qq or kaixin; METHOD is the dotted name of the platform's documentation. Parameters: name=value (repeat a name for a list), name=@path uploads a file, name=@@text sends "@text", -F name=path reads a value from a file (- for stdin). Flags may come before or after PLATFORM and METHOD; '--' ends them.
 
-The credential comes from -token (or -session-key, or -token with -token-secret), from SNSKIT_TOKEN, or from the token 'snskit login' stored; -sandbox calls an offline sandbox with its own test token.`,
+The credential comes from -token (or -session-key, or -token with -token-secret), from SNSKIT_TOKEN, or from the token 'snskit login' stored; -sandbox calls an offline sandbox with its own test token. A captcha (VK's error 14) is asked on a terminal (-captcha).`,
 		flags: func() *flag.FlagSet { return newCallFlagSet(&callFlags{}) },
 		examples: []string{
 			"snskit call -sandbox vk users.get user_ids=1",
@@ -36,15 +36,18 @@ func loginCommand() *command {
 		name:    "login",
 		summary: "log in to a platform and store the token for call",
 		usage:   "snskit login [flags] PLATFORM",
-		about: `Logs in as you with the application of -app-id and -app-secret: prints the authorize URL (and opens a browser when there is one), receives the platform's redirect on a loopback address, checks its state, exchanges the code and stores the token, readable by you only, for 'snskit call'. The app secret and passwords are never stored.
+		about: `Logs in as you with the application of -app-id and -app-secret (VK ID needs -app-id only): prints the authorize URL (and opens a browser when there is one), receives the platform's redirect on a loopback address, checks its state, exchanges the code and stores the token, readable by you only, for 'snskit call'. The app secret and passwords are never stored.
 
+ vk                VK ID (OAuth 2.1 with PKCE); its rotating refresh token and device_id are stored, so that 'call' refreshes the one-hour token without a secret
+ vk -vk-classic    the older oauth.vk.ru code flow (-app-secret needed), for applications made before VK ID
  vk -username U    VK direct auth: no browser; password and 2FA code asked
  kaixin -oauth1    Kaixin001's OAuth 1.0a three-legged login
 
 -sandbox runs the whole login offline against an in-process sandbox, which approves at once.`,
 		flags: func() *flag.FlagSet { return newLoginFlagSet(&loginFlags{}) },
 		examples: []string{
-			`snskit login -app-id "$VK_APP_ID" -app-secret "$VK_APP_SECRET" -scope friends,photos vk`,
+			`snskit login -app-id "$VKID_APP_ID" -scope email,wall vk`,
+			`snskit login -vk-classic -app-id "$VK_APP_ID" -app-secret "$VK_APP_SECRET" -scope friends,photos vk`,
 			"snskit login -sandbox weixin",
 			"snskit login -username +79990001122 vk",
 		},

@@ -138,7 +138,7 @@ func (sc *storedCall) credential(ctx context.Context, api *snskit.API, f *callFl
 	switch {
 	case s.RefreshToken == "":
 		why = "it has no refresh token"
-	case f.appSecret == "":
+	case f.appSecret == "" && s.DeviceID == "": // VK ID's refresh needs no secret
 		why = "refreshing it needs the application's secret: pass -app-secret or set SNSKIT_APP_SECRET"
 	case f.dryRun:
 		why = "-dry-run sends no refresh"
