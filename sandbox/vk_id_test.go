@@ -277,3 +277,57 @@ func TestVKIDConcurrentRefresh(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, wins, "a refresh token is spent by exactly one of many concurrent refreshes")
 }
+
+func TestVKIDRevokeScopeAndPublicInfo(t *testing.T) {
+	s, _ := vkStart(t)
+	l := newVKIDLogin(4)
+	back := vkIDAuthorize(t, s, l, url.Values{"scope": {"vkid.personal_info phone wall"}})
+	status, tok := vkIDExchange(t, s, l, back)
+	require.Equal(t, http.StatusOK, status, tok)
+	device := back.Query().Get("device_id")
+
+	status, info := vkIDPost(t, s, "user_info", url.Values{"access_token": {tok["access_token"].(string)}})
+	require.Equal(t, http.StatusOK, status)
+	assert.NotEmpty(t, info["user"].(map[string]any)["phone"], "phone comes with the phone scope")
+	assert.NotContains(t, info["user"], "email")
+
+	refresh := func(rt string, scope string) (int, map[string]any) {
+		return vkIDPost(t, s, "auth", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt},
+			"device_id": {device}, "state": {l.state}, "scope": {scope}})
+	}
+	status, m := refresh(tok["refresh_token"].(string), "vkid.personal_info email")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "invalid_scope", m["error"], "a refresh cannot widen the scope")
+	status, m = refresh(tok["refresh_token"].(string), "wall")
+	require.Equal(t, http.StatusOK, status, m)
+	assert.Equal(t, "wall", m["scope"], "a refresh may narrow the scope")
+	status, m = vkIDPost(t, s, "auth", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {m["refresh_token"].(string)},
+		"device_id": {"another-device"}, "state": {l.state}})
+	assert.Equal(t, http.StatusBadRequest, status, "a refresh token is bound to its device_id")
+	assert.Equal(t, "refresh_token is missing or invalid", m["error_description"])
+
+	access := m["access_token"]
+	assert.Nil(t, access)
+	_, fresh := vkIDExchange(t, s, l, vkIDAuthorize(t, s, l, nil))
+	status, m = vkIDPost(t, s, "revoke", url.Values{"access_token": {fresh["access_token"].(string)}})
+	require.Equal(t, http.StatusOK, status, m)
+	assert.EqualValues(t, 1, m["response"])
+	assert.Equal(t, 5, vkErrCode(vkAPI(t, s, fresh["access_token"].(string), "users.get", nil)), "a revoked token stops working")
+	status, m = vkIDPost(t, s, "revoke", url.Values{"access_token": {fresh["access_token"].(string)}})
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, "invalid_token", m["error"])
+
+	id := fresh["id_token"].(string)
+	dot := strings.LastIndexByte(id, '.')
+	flip := "A"
+	if id[dot+1] == 'A' {
+		flip = "B"
+	}
+	status, m = vkIDPost(t, s, "public_info", url.Values{"id_token": {id[:dot+1] + flip + id[dot+2:]}})
+	assert.Equal(t, http.StatusBadRequest, status, "a forged id_token")
+	assert.Equal(t, "invalid_id_token", m["error"])
+	legacy := s.Token(sandbox.VK).AccessToken
+	status, m = vkIDPost(t, s, "user_info", url.Values{"access_token": {legacy}})
+	assert.Equal(t, http.StatusUnauthorized, status, "a classic token is no VK ID token")
+	assert.Equal(t, "invalid_token", m["error"])
+}

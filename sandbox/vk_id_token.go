@@ -86,7 +86,8 @@ func (p *vkPlatform) idExchange(w http.ResponseWriter, r *http.Request) {
 
 // idRefresh rotates a refresh token: the reply carries a new one and the
 // old one is refused from then on. The previous access token keeps working
-// until it expires.
+// until it expires. A scope may narrow the grant, never widen it (then
+// invalid_scope, and the refresh token stays valid).
 func (p *vkPlatform) idRefresh(w http.ResponseWriter, r *http.Request) {
 	q := r.Form
 	state := q.Get("state")
@@ -100,23 +101,29 @@ func (p *vkPlatform) idRefresh(w http.ResponseWriter, r *http.Request) {
 	if ok && (sess.device != q.Get("device_id") || !now.Before(sess.expiresAt)) {
 		ok = false
 	}
+	scope, wider := []string(nil), ""
 	if ok {
-		delete(p.id.refresh, q.Get("refresh_token"))
-	}
-	p.id.mu.Unlock()
-	if !ok {
-		vkIDError(w, http.StatusBadRequest, "invalid_request", "refresh_token is missing or invalid", state)
-		return
-	}
-	scope := sess.scope
-	if s := strings.Fields(q.Get("scope")); len(s) > 0 {
-		for _, x := range s {
-			if !vkHas(sess.scope, x) {
-				vkIDError(w, http.StatusBadRequest, "invalid_scope", "scope is wider than the one granted: "+x, state)
-				return
+		scope = sess.scope
+		if asked := strings.Fields(q.Get("scope")); len(asked) > 0 {
+			scope = asked
+			for _, x := range asked {
+				if !vkHas(sess.scope, x) {
+					wider = x
+				}
 			}
 		}
-		scope = s
+		if wider == "" {
+			delete(p.id.refresh, q.Get("refresh_token"))
+		}
+	}
+	p.id.mu.Unlock()
+	switch {
+	case !ok:
+		vkIDError(w, http.StatusBadRequest, "invalid_request", "refresh_token is missing or invalid", state)
+		return
+	case wider != "":
+		vkIDError(w, http.StatusBadRequest, "invalid_scope", "scope is wider than the one granted: "+wider, state)
+		return
 	}
 	writeJSON(w, http.StatusOK, "", p.idMint(sess.user, scope, sess.device, state))
 }
