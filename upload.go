@@ -18,8 +18,9 @@ import (
 // chose it.
 //
 // A reply with a top-level "error" string (VK's upload servers answer
-// {"error":"ERR_UPLOAD_..."} with HTTP 200) is an *Error of class
-// ErrBadParams; an HTTP error status without one is a *ReplyError.
+// {"error":"ERR_UPLOAD_...","error_code":N} with HTTP 200) is an *Error of
+// class ErrBadParams whose Code is the reply's error_code, or "upload"
+// without one; an HTTP error status without one is a *ReplyError.
 func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gjson.Result, error) {
 	ctx = contextOrBackground(ctx)
 	name := a.platform.Name()
@@ -50,7 +51,11 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 		return gjson.Result{}, err
 	}
 	if e := doc.Get("error"); e.Type == gjson.String {
-		return doc, &Error{Platform: name, Method: "upload", Code: "upload", Message: e.String(),
+		code := "upload"
+		if c := doc.Get("error_code"); c.Exists() && c.String() != "" {
+			code = c.String()
+		}
+		return doc, &Error{Platform: name, Method: "upload", Code: code, Message: e.String(),
 			HTTPStatus: r.StatusCode, Class: ErrBadParams, Detail: doc}
 	}
 	if r.StatusCode >= 400 {
