@@ -54,14 +54,21 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		return usageFailure(errw, fmt.Errorf("call: %w", err))
 	}
 	out.secrets, errw.secrets = f.secrets(), f.secrets()
-	if len(pos) < 2 {
+	first := 2 // the first parameter: after PLATFORM and METHOD
+	if f.upload != "" {
+		first = 1 // -upload KIND stands for the methods
+	}
+	if len(pos) < first && f.upload != "" {
+		return usageFailure(errw, errors.New("-upload needs a PLATFORM, as in: snskit call -upload wall vk photo=@cat.jpg"))
+	}
+	if len(pos) < 2 && f.upload == "" {
 		return usageFailure(errw, errors.New("call needs a PLATFORM and a METHOD, as in: snskit call vk users.get user_ids=1"))
 	}
 	name, newPlatform, ok := lookupPlatform(pos[0])
 	if !ok {
 		return usageFailure(errw, fmt.Errorf("unknown platform %q; want one of %s", pos[0], platformList))
 	}
-	params, closeFiles, err := parseParams(pos[2:])
+	params, closeFiles, err := parseParams(pos[first:])
 	defer closeFiles()
 	if err == nil {
 		err = readValueFiles(params, f.valueFiles, con.stdin)
@@ -70,8 +77,10 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		return usageFailure(errw, err)
 	}
 	f.out = outputOf(stdout, f, env)
-	if err := checkCall(errw, name, pos[1], params, f.strict); err != nil {
-		return usageFailure(errw, err)
+	if f.upload == "" {
+		if err := checkCall(errw, name, pos[1], params, f.strict); err != nil {
+			return usageFailure(errw, err)
+		}
 	}
 	if f.sandbox {
 		if f.given["base-url"] {
@@ -134,14 +143,17 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 			return usageFailure(errw, err)
 		}
 	}
-	call := api.Method(pos[1])
-	if f.verb != "" {
-		call = call.WithVerb(f.verb)
-	}
 	if f.timeout > 0 && (!f.all || f.given["timeout"]) { // a walk takes its time unless told otherwise
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
+	}
+	if f.upload != "" {
+		return runUpload(ctx, api, name, f, params, out, errw)
+	}
+	call := api.Method(pos[1])
+	if f.verb != "" {
+		call = call.WithVerb(f.verb)
 	}
 	if f.dryRun {
 		req, err := call.Request(ctx, params)

@@ -15,6 +15,7 @@ type callFlags struct {
 	appID, appSecret, openID       string
 	apiVersion, baseURL, verb      string
 	query, tokenFile, sandboxState string
+	upload                         string
 	raw, dryRun, sandbox, verbose  bool
 	curl, strict, all              bool
 	limit                          int
@@ -63,6 +64,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
 	fs.BoolVar(&f.strict, "strict", false, "refuse a call the method catalog finds wrong (unknown method or parameter, missing, wrong type, out of range) instead of warning")
 	fs.BoolVar(&f.all, "all", false, "walk every item of a paged list, page by page, and print each as one line of JSON; on a terminal, progress goes to stderr "+commandLineOnlyNote)
+	fs.StringVar(&f.upload, "upload", "", "upload the name=@path files to VK in one go (upload server, POST, save) as `kind`: "+uploadKindList+"; PLATFORM takes no METHOD then "+commandLineOnlyNote)
 	fs.IntVar(&f.limit, "limit", 0, "with -all: stop after this many `items` "+commandLineOnlyNote)
 	fs.BoolVar(&f.curl, "curl", false, "with -dry-run: print the request as a curl command that reads secrets from environment variables")
 	fs.StringVar(&f.format, "format", "auto", "`format` of the result: pretty (indented), compact (one line), or auto: pretty on a terminal, compact when piped")
@@ -106,6 +108,8 @@ func parseCallFlags(args []string, env func(string) string) (*callFlags, []strin
 		return nil, nil, fmt.Errorf("-max-body %d: want a positive number of bytes", f.maxBody)
 	case f.curl && !f.dryRun:
 		return nil, nil, errors.New("-curl prints a dry run: add -dry-run (nothing is sent)")
+	case f.upload != "" && (f.all || f.raw || f.dryRun || f.verb != ""):
+		return nil, nil, errors.New("-upload runs several requests: it cannot be combined with -all, -raw, -dry-run or -X")
 	case f.all && (f.raw || f.dryRun):
 		return nil, nil, errors.New("-all prints the items of many replies: it cannot be combined with -raw or -dry-run")
 	case f.limit < 0 || f.limit > 0 && !f.all:

@@ -10,7 +10,7 @@ func topics() []topic {
 	return []topic{
 		{"params", "name=value, lists, name=@path uploads, -F values from files", topicParams},
 		{"credentials", "where a call's token comes from", topicCredentials},
-		{"output", "pretty JSON, -q, -raw, -all, -dry-run, -curl, -v", topicOutput},
+		{"output", "pretty JSON, -q, -raw, -all, -upload, -dry-run, -curl, -v", topicOutput},
 		{"environment", "every flag from an SNSKIT_* variable", topicEnvironment},
 		{"exit-codes", "what each exit code means", topicExitCodes},
 	}
@@ -94,6 +94,13 @@ const topicOutput = `Output of 'snskit call'
                requests and rate so far; nothing when piped. -limit N stops
                after N items. The 30s default -timeout does not apply to a
                walk; give -timeout to bound it.
+    -upload KIND  uploads the name=@path files to VK in one go (get the
+               upload server, POST the files, save them) and prints what the
+               save method returned. KIND is album (file1=@ to file5=@),
+               wall or message (one photo), doc, wall-doc or message-doc
+               (one file); PLATFORM takes no METHOD then, and the other
+               parameters go to the step that takes them:
+                 snskit call -upload wall vk photo=@cat.jpg caption=hi
     -v         shows what curl -v shows, masked: the request line, headers
                and body, the status, the response headers, the start of the
                body and the time taken; and where each credential came from.
