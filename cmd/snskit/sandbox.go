@@ -97,6 +97,9 @@ func printSandbox(w io.Writer, s *sandbox.Server) {
 		}
 		row("app id", a.ID)
 		row("app secret", a.Secret)
+		if name == "vk" {
+			row("VK ID app id", sandbox.VKIDAppID+" (VK ID login: PKCE, no secret)")
+		}
 		if err != nil {
 			row("token", "(none: "+err.Error()+")")
 			continue
