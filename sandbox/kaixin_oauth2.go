@@ -81,7 +81,8 @@ func (p *kaixinPlatform) authorize2(w http.ResponseWriter, r *http.Request) {
 
 // accessToken2 serves POST /oauth2/access_token for the authorization_code
 // and refresh_token grants. A refresh token is good once; the old access
-// token stops working.
+// token keeps working unless WithRevokeOnRefresh(Kaixin) revokes it (then
+// it answers 40102).
 func (p *kaixinPlatform) accessToken2(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		kxOAuth2Fail(w, http.StatusBadRequest, "invalid_request", "use POST")
@@ -125,7 +126,7 @@ func (p *kaixinPlatform) accessToken2(w http.ResponseWriter, r *http.Request) {
 			kxOAuth2Fail(w, http.StatusBadRequest, "invalid_request", "missing refresh_token")
 			return
 		}
-		old, ok := p.oauth2.takeRefresh(q.Get("refresh_token"))
+		old, ok := p.oauth2.takeRefresh(q.Get("refresh_token"), p.env.revokes(Kaixin))
 		if !ok || old.Revoked {
 			kxOAuth2Fail(w, http.StatusBadRequest, "invalid_grant", "invalid refresh_token")
 			return

@@ -176,15 +176,16 @@ func (p *qqPlatform) exchangeCode(w http.ResponseWriter, r *http.Request) *grant
 	return p.grant(u, c.Scope, qqTokenTTL)
 }
 
-// exchangeRefresh consumes a refresh token: the old access token stops
-// working and a new pair is issued.
+// exchangeRefresh consumes a refresh token and issues a new pair; the old
+// access token keeps working unless WithRevokeOnRefresh(QQ) revokes it
+// (then it answers 100015).
 func (p *qqPlatform) exchangeRefresh(w http.ResponseWriter, r *http.Request) *grant {
 	rt := r.Form.Get("refresh_token")
 	if rt == "" {
 		qqOAuthFail(w, r, 100006, "param refresh_token is wrong or lost")
 		return nil
 	}
-	old, ok := p.store.takeRefresh(rt)
+	old, ok := p.store.takeRefresh(rt, p.env.revokes(QQ))
 	if !ok || old.Revoked {
 		qqOAuthFail(w, r, 100016, "refresh token check failed")
 		return nil

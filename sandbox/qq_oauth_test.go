@@ -123,7 +123,7 @@ func TestQQRefresh(t *testing.T) {
 
 	fresh := Credentials{AccessToken: v.Get("access_token"), OpenID: c.OpenID}
 	qqWantRet(t, qqAPI(t, s, http.MethodGet, "/user/get_user_info", fresh, nil), 0)
-	qqWantRet(t, qqAPI(t, s, http.MethodGet, "/user/get_user_info", c, nil), 100016)
+	qqWantRet(t, qqAPI(t, s, http.MethodGet, "/user/get_user_info", c, nil), 0) // lives on without WithRevokeOnRefresh
 	body, _ = qqToken(t, s, q)
 	assert.Contains(t, body, `"error":100016`, "a refresh token is good once")
 }

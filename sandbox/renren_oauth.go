@@ -10,8 +10,9 @@ import (
 // Renren OAuth 2.0 at graph.renren.com
 // (http://wiki.dev.renren.com/wiki/Authentication): /oauth/authorize
 // approves at once, as the default user; /oauth/token exchanges a code or
-// rotates a refresh token. Errors are {"error","error_code",
-// "error_description"}.
+// rotates a refresh token (good once; the old access token lives on unless
+// WithRevokeOnRefresh(Renren) revokes it). Errors are {"error",
+// "error_code","error_description"}.
 
 // rrOAuthCodes() are the numeric error_code values. (unverified) Renren's own
 // numbers are not documented anywhere the sandbox could check: these are the
@@ -133,7 +134,7 @@ func (p *renrenPlatform) serveToken(w http.ResponseWriter, r *http.Request) {
 			rrOAuthError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required")
 			return
 		}
-		old, ok := p.tokens.takeRefresh(rt)
+		old, ok := p.tokens.takeRefresh(rt, p.env.revokes(Renren))
 		if !ok {
 			rrOAuthError(w, http.StatusBadRequest, "invalid_grant", "invalid refresh token")
 			return

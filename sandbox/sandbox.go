@@ -102,6 +102,17 @@ type Request struct {
 	// field name with their file name as value.
 	Form   map[string][]string
 	Status int
+	// Time is when the request arrived, by the sandbox's clock (WithClock).
+	Time time.Time
+	// Token is the credential the request carried (see record.go): an
+	// access_token parameter, a Bearer header, a session_key or an OAuth
+	// 1.0a oauth_token; "" when none.
+	Token string
+	// Error is the platform's error code of the reply as text ("6" for VK's
+	// rate limit, "invalid_authorization.INVALID-TOKEN" on Renren 2.0,
+	// "40001" on WeChat, "100015" on QQ, "40102" on Kaixin, "invalid_grant"
+	// from an OAuth endpoint); "" for a reply that is no error.
+	Error string
 }
 
 // Option configures a Server.

@@ -89,9 +89,11 @@ func (s *store) lookup(token string) (grant, bool) {
 	return *g, true
 }
 
-// takeRefresh consumes a refresh token and returns a copy of its grant; the
-// old access token stops working. ok is false for an unknown token.
-func (s *store) takeRefresh(rt string) (grant, bool) {
+// takeRefresh consumes a refresh token and returns a copy of its grant.
+// With revoke, the old access token is revoked (lookups find it Revoked);
+// otherwise it keeps working until it expires. ok is false for an unknown
+// token.
+func (s *store) takeRefresh(rt string, revoke bool) (grant, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	g, ok := s.refresh[rt]
@@ -99,8 +101,11 @@ func (s *store) takeRefresh(rt string) (grant, bool) {
 		return grant{}, false
 	}
 	delete(s.refresh, rt)
-	delete(s.tokens, g.Token)
-	return *g, true
+	out := *g
+	if revoke {
+		g.Revoked = true
+	}
+	return out, true
 }
 
 // revoke makes an access token invalid.
