@@ -17,8 +17,8 @@ import (
 func runAll(ctx context.Context, call snskit.Call, params snskit.Params, out, errw, progress io.Writer, f *callFlags) int {
 	p := newProgress(progress, time.Now)
 	opts := []snskit.WalkOption{snskit.WalkProgress(p.update)}
-	if f.limit > 0 {
-		opts = append(opts, snskit.WalkLimit(f.limit))
+	if f.all.limit > 0 {
+		opts = append(opts, snskit.WalkLimit(f.all.limit))
 	}
 	for item, err := range call.All(ctx, params, opts...) {
 		if err != nil {

@@ -40,7 +40,7 @@ func TestCallAllStreamsJSONLines(t *testing.T) {
 		}
 	}
 
-	r := runCLI(t, nil, "call", "-sandbox", "-all", "-limit", "5", "-q", "uid", "kaixin", "friends.me")
+	r := runCLI(t, nil, "call", "-sandbox", "-all=5", "-q", "uid", "kaixin", "friends.me")
 	require.Equal(t, exitOK, r.code, r.all())
 	ls := lines(r.stdout)
 	require.Len(t, ls, 5)
@@ -51,9 +51,9 @@ func TestCallAllRefusals(t *testing.T) {
 	r := runCLI(t, nil, "call", "-sandbox", "-all", "-raw", "vk", "friends.get")
 	assert.Equal(t, exitUsage, r.code)
 	assert.Contains(t, r.stderr, "-all")
-	r = runCLI(t, nil, "call", "-sandbox", "-limit", "3", "vk", "friends.get")
+	r = runCLI(t, nil, "call", "-sandbox", "-all=-3", "vk", "friends.get")
 	assert.Equal(t, exitUsage, r.code)
-	assert.Contains(t, r.stderr, "-limit 3")
+	assert.Contains(t, r.stderr, "-all=N")
 	r = runCLI(t, nil, "call", "-sandbox", "-all", "-timeout", "1ns", "vk", "friends.get")
 	assert.Equal(t, exitTransport, r.code, r.all())
 	assert.Contains(t, r.stderr, "deadline")

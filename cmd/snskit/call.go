@@ -143,7 +143,7 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 			return usageFailure(errw, err)
 		}
 	}
-	if f.timeout > 0 && (!f.all || f.given["timeout"]) { // a walk takes its time unless told otherwise
+	if f.timeout > 0 && (!f.all.on || f.given["timeout"]) { // a walk takes its time unless told otherwise
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
@@ -170,7 +170,7 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		}
 		return exitOK
 	}
-	if f.all {
+	if f.all.on {
 		var progress io.Writer
 		if isTerminal(con.stderr) {
 			progress = errw

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,8 +18,8 @@ type callFlags struct {
 	query, tokenFile, sandboxState string
 	upload                         string
 	raw, dryRun, sandbox, verbose  bool
-	curl, strict, all              bool
-	limit                          int
+	curl, strict                   bool
+	all                            allFlag
 	format, color, captcha         string
 	valueFiles                     listFlag
 	maxBody                        int64
@@ -63,14 +64,46 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)
 	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
 	fs.BoolVar(&f.strict, "strict", false, "refuse a call the method catalog finds wrong (unknown method or parameter, missing, wrong type, out of range) instead of warning")
-	fs.BoolVar(&f.all, "all", false, "walk every item of a paged list, page by page, and print each as one line of JSON; on a terminal, progress goes to stderr "+commandLineOnlyNote)
+	fs.Var(&f.all, "all", "walk every item of a paged list and print each as a line of JSON (-all=N: the first N); progress on a terminal's stderr "+commandLineOnlyNote)
 	fs.StringVar(&f.upload, "upload", "", "upload the name=@path files to VK in one go (upload server, POST, save) as `kind`: "+uploadKindList+"; PLATFORM takes no METHOD then "+commandLineOnlyNote)
-	fs.IntVar(&f.limit, "limit", 0, "with -all: stop after this many `items` "+commandLineOnlyNote)
 	fs.BoolVar(&f.curl, "curl", false, "with -dry-run: print the request as a curl command that reads secrets from environment variables")
 	fs.StringVar(&f.format, "format", "auto", "`format` of the result: pretty (indented), compact (one line), or auto: pretty on a terminal, compact when piped")
 	fs.StringVar(&f.color, "color", "auto", "`when` to colour the JSON: always, never, or auto (on a terminal unless NO_COLOR is set)")
 	return fs
 }
+
+// allFlag is -all, a switch that may carry a number of items: -all walks
+// the whole list, -all=N its first N items.
+type allFlag struct {
+	on    bool
+	limit int
+}
+
+func (a *allFlag) String() string {
+	if a == nil || !a.on {
+		return "false"
+	}
+	if a.limit > 0 {
+		return strconv.Itoa(a.limit)
+	}
+	return "true"
+}
+
+func (a *allFlag) Set(v string) error {
+	if b, err := strconv.ParseBool(v); err == nil {
+		a.on, a.limit = b, 0
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("want -all, or -all=N with N a number of items of at least 1, not %q", v)
+	}
+	a.on, a.limit = true, n
+	return nil
+}
+
+// IsBoolFlag lets -all stand alone.
+func (a *allFlag) IsBoolFlag() bool { return true }
 
 // listFlag is a flag that may be repeated; it keeps every value in order.
 type listFlag []string
@@ -108,12 +141,10 @@ func parseCallFlags(args []string, env func(string) string) (*callFlags, []strin
 		return nil, nil, fmt.Errorf("-max-body %d: want a positive number of bytes", f.maxBody)
 	case f.curl && !f.dryRun:
 		return nil, nil, errors.New("-curl prints a dry run: add -dry-run (nothing is sent)")
-	case f.upload != "" && (f.all || f.raw || f.dryRun || f.verb != ""):
+	case f.upload != "" && (f.all.on || f.raw || f.dryRun || f.verb != ""):
 		return nil, nil, errors.New("-upload runs several requests: it cannot be combined with -all, -raw, -dry-run or -X")
-	case f.all && (f.raw || f.dryRun):
+	case f.all.on && (f.raw || f.dryRun):
 		return nil, nil, errors.New("-all prints the items of many replies: it cannot be combined with -raw or -dry-run")
-	case f.limit < 0 || f.limit > 0 && !f.all:
-		return nil, nil, fmt.Errorf("-limit %d: want a positive number of items, with -all", f.limit)
 	}
 	if f.timeout < 0 {
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration such as 30s, or 0 for none", f.timeout)

@@ -91,7 +91,7 @@ const topicOutput = `Output of 'snskit call'
                per execute, and next_from cursors; Renren pageNumber; Kaixin
                start/num) and prints each item as one line of compact JSON,
                or its -q value. On a terminal, stderr shows the items, pages,
-               requests and rate so far; nothing when piped. -limit N stops
+               requests and rate so far; nothing when piped. -all=N stops
                after N items. The 30s default -timeout does not apply to a
                walk; give -timeout to bound it.
     -upload KIND  uploads the name=@path files to VK in one go (get the
