@@ -232,20 +232,31 @@ func valueKind(fl *flag.Flag) string {
 
 // printFlags writes the flags of fs with their environment variables.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
+	type row struct{ head, text string }
+	var rows []row
+	width := 0
 	fs.VisitAll(func(fl *flag.Flag) {
 		kind, usage := flag.UnquoteUsage(fl)
-		head := "    -" + fl.Name
+		head := "-" + fl.Name
 		if kind != "" {
 			head += " " + kind
 		}
-		def := ""
-		if fl.DefValue != "" && fl.DefValue != "false" {
-			def = " (default " + fl.DefValue + ")"
+		text := usage
+		if fl.DefValue != "" && fl.DefValue != "false" && fl.DefValue != "0" {
+			text += " (default " + fl.DefValue + ")"
 		}
-		if commandLineOnly(fl) {
-			fmt.Fprintf(w, "%s\n        %s%s\n", head, usage, def)
-			return
+		if !commandLineOnly(fl) {
+			text += " [" + envName(fl.Name) + "]"
 		}
-		fmt.Fprintf(w, "%s\n        %s%s [%s]\n", head, usage, def, envName(fl.Name))
+		rows = append(rows, row{head, text})
+		width = max(width, len(head))
 	})
+	width = min(width, 24)
+	for _, r := range rows {
+		if len(r.head) > width {
+			fmt.Fprintf(w, "    %s\n    %*s  %s\n", r.head, width, "", r.text)
+			continue
+		}
+		fmt.Fprintf(w, "    %-*s  %s\n", width, r.head, r.text)
+	}
 }
