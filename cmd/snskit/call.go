@@ -82,61 +82,10 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 			return usageFailure(errw, err)
 		}
 	}
-	if f.sandbox {
-		if f.given["base-url"] {
-			return usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))
-		}
-		s, err := startInProcessSandbox(f.sandboxState)
-		if err != nil {
-			fmt.Fprintf(errw, "snskit: starting the sandbox: %v\n", err)
-			return exitTransport
-		}
-		defer closeSandbox(s, errw)
-		if !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
-			// The token 'snskit login -sandbox' stored, if any: the
-			// sandbox's state file keeps it valid from one command to the
-			// next.
-			if f.stored, err = f.loadStored(ctx, tokenKey(name, "", true), errw); err != nil {
-				return usageFailure(errw, err)
-			}
-		}
-		if err := f.useSandbox(s, name); err != nil {
-			fmt.Fprintf(errw, "snskit: sandbox: %v\n", err)
-			return exitTransport
-		}
-		out.secrets, errw.secrets = f.secrets(), f.secrets()
-	}
-	if !f.sandbox && !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
-		if f.stored, err = f.loadStored(ctx, tokenKey(name, f.baseURL, false), errw); err != nil {
-			return usageFailure(errw, err)
-		}
-	}
-	if f.stored != nil {
-		out.secrets, errw.secrets = f.secrets(), f.secrets()
-		if f.appID == "" {
-			f.appID = f.stored.saved.AppID
-		}
-	}
-	opts, err := f.options(errw)
-	if err != nil {
-		return usageFailure(errw, err)
-	}
-	platform := newPlatform()
-	if f.stored != nil && name == "vk" && f.stored.saved.DeviceID != "" {
-		platform = platforms.VKID() // a VK ID token: refreshed by VK ID's rules
-	}
-	api, err := snskit.New(platform, opts...)
-	if err != nil {
-		return usageFailure(errw, err)
-	}
-	if f.stored != nil {
-		cred, err := f.stored.credential(ctx, api, f, errw)
-		if err == nil {
-			api, err = api.With(snskit.WithAuth(cred))
-		}
-		if err != nil {
-			return usageFailure(errw, err)
-		}
+	api, done, code := f.client(ctx, name, newPlatform, out, errw)
+	defer done()
+	if api == nil {
+		return code
 	}
 	if h := f.captchaHandler(con, errw); h != nil {
 		if api, err = api.With(snskit.WithCaptcha(h)); err != nil {
@@ -181,9 +130,76 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 	if f.sandbox && f.stored != nil && errors.Is(err, snskit.ErrTokenInvalid) {
 		defer fmt.Fprintf(errw, "snskit: the token stored as %q is not one this sandbox knows (after 'snskit sandbox reset'?): log in again with 'snskit login -sandbox %s'\n", f.stored.key, name)
 	}
-	code := report(out, errw, r, err, f)
+	code = report(out, errw, r, err, f)
 	hintChallenge(errw, api, r, err, f)
 	return code
+}
+
+// client builds the client of a command that calls platform name with the
+// flags' credential: -sandbox's in-process sandbox (with its test app and
+// token, or the token 'login -sandbox' stored), a given token, or the one
+// 'snskit login' stored (live, when it can be refreshed). done stops the
+// sandbox; it is never nil. A nil client comes with the exit code.
+func (f *callFlags) client(ctx context.Context, name string, newPlatform func() snskit.Platform, out, errw *redactWriter) (api *snskit.API, done func(), code int) {
+	done = func() {}
+	var err error
+	if f.sandbox {
+		if f.given["base-url"] {
+			return nil, done, usageFailure(errw, errors.New("-sandbox and -base-url cannot be combined: -sandbox sets the base URL"))
+		}
+		s, err := startInProcessSandbox(f.sandboxState)
+		if err != nil {
+			fmt.Fprintf(errw, "snskit: starting the sandbox: %v\n", err)
+			return nil, done, exitTransport
+		}
+		done = func() { closeSandbox(s, errw) }
+		if !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
+			// The token 'snskit login -sandbox' stored, if any: the
+			// sandbox's state file keeps it valid from one command to the
+			// next.
+			if f.stored, err = f.loadStored(ctx, tokenKey(name, "", true), errw); err != nil {
+				return nil, done, usageFailure(errw, err)
+			}
+		}
+		if err := f.useSandbox(s, name); err != nil {
+			fmt.Fprintf(errw, "snskit: sandbox: %v\n", err)
+			return nil, done, exitTransport
+		}
+		out.secrets, errw.secrets = f.secrets(), f.secrets()
+	}
+	if !f.sandbox && !f.given["token"] && !f.given["token-secret"] && !f.given["session-key"] {
+		if f.stored, err = f.loadStored(ctx, tokenKey(name, f.baseURL, false), errw); err != nil {
+			return nil, done, usageFailure(errw, err)
+		}
+	}
+	if f.stored != nil {
+		out.secrets, errw.secrets = f.secrets(), f.secrets()
+		if f.appID == "" {
+			f.appID = f.stored.saved.AppID
+		}
+	}
+	opts, err := f.options(errw)
+	if err != nil {
+		return nil, done, usageFailure(errw, err)
+	}
+	platform := newPlatform()
+	if f.stored != nil && name == "vk" && f.stored.saved.DeviceID != "" {
+		platform = platforms.VKID() // a VK ID token: refreshed by VK ID's rules
+	}
+	api, err = snskit.New(platform, opts...)
+	if err != nil {
+		return nil, done, usageFailure(errw, err)
+	}
+	if f.stored != nil {
+		cred, err := f.stored.credential(ctx, api, f, errw)
+		if err == nil {
+			api, err = api.With(snskit.WithAuth(cred))
+		}
+		if err != nil {
+			return nil, done, usageFailure(errw, err)
+		}
+	}
+	return api, done, exitOK
 }
 
 // secrets lists the secret values given to snskit, to be masked in all

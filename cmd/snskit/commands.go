@@ -27,6 +27,7 @@ func commands() []*command {
 	return []*command{
 		callCommand(),
 		loginCommand(),
+		listenCommand(),
 		logoutCommand(),
 		tokenCommand(),
 		sandboxCommand(),

@@ -14,7 +14,7 @@ func TestCompletions(t *testing.T) {
 		words []string
 		want  []string
 	}{
-		{[]string{""}, []string{"-h", "call", "completion", "help", "login", "logout", "methods", "sandbox", "token", "version"}},
+		{[]string{""}, []string{"-h", "call", "completion", "help", "listen", "login", "logout", "methods", "sandbox", "token", "version"}},
 		{[]string{"methods", "q"}, []string{"qq"}},
 		{[]string{"methods", "vk", "users.ge"}, []string{"users.get", "users.getFollowers", "users.getSubscriptions"}},
 		{[]string{"lo"}, []string{"login", "logout"}},

@@ -4,6 +4,7 @@
 //
 //	snskit call [flags] PLATFORM METHOD [name=value ...]
 //	snskit login [flags] PLATFORM
+//	snskit listen [flags] vk [-group ID]
 //	snskit logout [flags] PLATFORM | -all
 //	snskit token [flags] [PLATFORM]
 //	snskit sandbox [-addr 127.0.0.1:PORT]
