@@ -188,7 +188,7 @@ func tooBigServer(t *testing.T, max int, executes *atomic.Int32) *httptest.Serve
 func TestBatchTooBigSplitsInHalves(t *testing.T) {
 	var executes atomic.Int32
 	srv := tooBigServer(t, 2, &executes)
-	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")))
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit())
 	require.NoError(t, err)
 	var calls []snskit.BatchCall
 	for i := range 8 {
@@ -205,7 +205,7 @@ func TestBatchTooBigSplitsInHalves(t *testing.T) {
 	// Down to single calls, which go alone.
 	executes.Store(0)
 	srv1 := tooBigServer(t, 0, &executes)
-	api1, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv1.URL), snskit.WithAuth(auth.Token("tok")))
+	api1, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv1.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit())
 	require.NoError(t, err)
 	res, err = api1.Batch(context.Background(),
 		snskit.BatchCall{Call: api1.Method("users.get"), Params: snskit.Params{"user_ids": 7}},
@@ -237,7 +237,7 @@ func TestBatchResendsACaptchaSlotAlone(t *testing.T) {
 	}))
 	defer srv.Close()
 	var asked []snskit.Challenge
-	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit(),
 		snskit.WithCaptcha(func(ctx context.Context, c snskit.Challenge) (snskit.Answer, error) {
 			asked = append(asked, c)
 			return snskit.Answer{Key: "answer"}, nil

@@ -212,7 +212,7 @@ func TestBatchingHonoursEachCallersContext(t *testing.T) {
 	arrived := make(chan context.Context, 4)
 	release := make(chan struct{})
 	srv := blockingServer(t, arrived, release)
-	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit(),
 		snskit.WithBatching(30*time.Millisecond), snskit.WithHTTPClient(&http.Client{Transport: tr}))
 	require.NoError(t, err)
 
@@ -251,7 +251,7 @@ func TestBatchingHonoursEachCallersContext(t *testing.T) {
 	release2 := make(chan struct{})
 	defer close(release2)
 	srv2 := blockingServer(t, arrived, release2)
-	api2, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv2.URL), snskit.WithAuth(auth.Token("tok")),
+	api2, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv2.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit(),
 		snskit.WithBatching(30*time.Millisecond), snskit.WithHTTPClient(&http.Client{Transport: tr}))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -276,7 +276,7 @@ func TestBatchingHonoursEachCallersContext(t *testing.T) {
 	var got []error
 	ctxB, cancelB := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancelB()
-	api3, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
+	api3, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit(),
 		snskit.WithBatching(300*time.Millisecond), snskit.WithHTTPClient(&http.Client{Transport: tr}))
 	require.NoError(t, err)
 	var mu sync.Mutex

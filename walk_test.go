@@ -88,7 +88,7 @@ func (l *listServer) page(offset, count string) string {
 
 func (l *listServer) api(t *testing.T) *snskit.API {
 	t.Helper()
-	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(l.URL), snskit.WithAuth(auth.Token("tok")))
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(l.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit())
 	require.NoError(t, err)
 	return api
 }
@@ -233,7 +233,7 @@ func TestAllFollowsCursors(t *testing.T) {
 		fmt.Fprintf(w, `{"response":{"items":[{"post_id":%d},{"post_id":%d}],"profiles":[],"next_from":%q}}`, 2*n-1, 2*n, next)
 	}))
 	defer srv.Close()
-	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")))
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")), snskit.WithoutRateLimit())
 	require.NoError(t, err)
 	var got []int64
 	for item, err := range api.Method("newsfeed.get").All(context.Background(), snskit.Params{"filters": "post"}) {
