@@ -39,7 +39,8 @@ func communityAPI(t *testing.T, s *sandbox.Server, batching bool) *snskit.API {
 	t.Helper()
 	c, err := s.IssueToken(sandbox.VK, sandbox.TokenOptions{GroupID: 1})
 	require.NoError(t, err)
-	opts := []snskit.Option{snskit.WithBaseURL(s.URL(sandbox.VK)), snskit.WithAuth(auth.Token(c.AccessToken))}
+	opts := []snskit.Option{snskit.WithBaseURL(s.URL(sandbox.VK)), snskit.WithAuth(auth.Token(c.AccessToken)),
+		snskit.WithRateLimit(18, 1)} // a community token's budget, with a margin
 	if batching {
 		opts = append(opts, snskit.WithBatching(20*time.Millisecond))
 	}
