@@ -208,3 +208,19 @@ func TestCatalogChecksInBatches(t *testing.T) {
 	assert.Contains(t, ce.Reason, `unknown parameter "user_idz"; did you mean user_ids?`)
 	assert.EqualValues(t, 1, n.Load(), "one request, for the good call")
 }
+
+// TestCatalogChecksMergedBatch: the execute request a Batch sends is
+// checked too, and passes (execute's code is in the catalog).
+func TestCatalogChecksMergedBatch(t *testing.T) {
+	s, api := vkSandbox(t, snskit.WithCatalogChecks(snskit.CheckStrict))
+	res, err := api.Batch(context.Background(),
+		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": []int{1}}},
+		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"user_ids": []int{2}}},
+	)
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	for _, r := range res {
+		assert.NoError(t, r.Err)
+	}
+	assert.Equal(t, []string{"execute"}, vkMethods(s))
+}

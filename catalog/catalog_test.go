@@ -215,3 +215,8 @@ func TestDescriptions(t *testing.T) {
 	rl, _ := c.Method("user.friend.list")
 	assert.Equal(t, "page: pageNumber from 1, pageSize (at least 1, at most 100, default 20)", rl.Paging.String())
 }
+
+func TestNoProblems(t *testing.T) {
+	var ps catalog.Problems
+	assert.Equal(t, "snskit: no catalog problems", ps.Error())
+}

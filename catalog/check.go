@@ -82,6 +82,9 @@ type Problems []Problem
 
 // Error joins the problems' descriptions with "; ", prefixed "snskit: ".
 func (ps Problems) Error() string {
+	if len(ps) == 0 {
+		return "snskit: no catalog problems"
+	}
 	var b strings.Builder
 	b.WriteString("snskit: ")
 	for i, p := range ps {

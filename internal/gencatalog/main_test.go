@@ -57,6 +57,7 @@ var schemaFixture = fstest.MapFS{
 	     {"name": "code", "type": "string", "format": "json", "maxLength": 20, "minLength": 2}
 	   ]}
 	]}`)},
+	"execute/methods.json": {Data: []byte(`{"methods": [{"name": "execute", "access_token_type": ["user", "group"]}]}`)},
 	"newsfeed/methods.json": {Data: []byte(`{"methods": [
 	  {"name": "newsfeed.get", "access_token_type": ["user"],
 	   "parameters": [{"name": "start_from", "type": "string"}, {"name": "count", "type": "integer"}]}
@@ -70,7 +71,14 @@ func TestSchemaConversion(t *testing.T) {
 	c, err := catalog.Parse(string(text))
 	require.NoError(t, err)
 	assert.Equal(t, "vk", c.Name())
-	assert.Equal(t, 3, c.Len())
+	assert.Equal(t, 4, c.Len())
+
+	ex, ok := c.Method("execute")
+	require.True(t, ok)
+	assert.Equal(t, []string{"user", "group", "service"}, ex.Tokens, "PLATFORMS-MORE.md §4.1 where the schema falls short")
+	require.NotNil(t, ex.Param("code"))
+	assert.True(t, ex.Param("code").Required)
+	assert.NotNil(t, ex.Param("func_v"))
 
 	m, ok := c.Method("users.get")
 	require.True(t, ok)

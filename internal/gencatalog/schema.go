@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,6 +59,19 @@ var vkCommon = []catalog.Param{
 	{Name: "is_sound_captcha", Type: catalog.Any},
 }
 
+// vkMissing are what the schema leaves out of a method and
+// PLATFORMS-MORE.md states: execute(code, func_v?) with a user, group or
+// service token (§4.1). They are added to the method's own.
+var vkMissing = map[string]struct {
+	tokens []string
+	params []catalog.Param
+}{
+	"execute": {
+		tokens: []string{"service"},
+		params: []catalog.Param{{Name: "code", Type: catalog.String, Required: true}, {Name: "func_v", Type: catalog.Any}},
+	},
+}
+
 // vkPageSizes are page sizes the schema gives only in its descriptions, from
 // PLATFORMS-MORE.md §6.1. They feed Paging only, never the checks of count.
 var vkPageSizes = map[string][2]int{ // method -> max, default
@@ -108,6 +122,18 @@ func convertMethod(sm schemaMethod) (catalog.Method, error) {
 			return m, fmt.Errorf("%s: %w", sm.Name, err)
 		}
 		m.Params = append(m.Params, p)
+	}
+	if add, ok := vkMissing[sm.Name]; ok {
+		for _, t := range add.tokens {
+			if !slices.Contains(m.Tokens, t) {
+				m.Tokens = append(slices.Clip(m.Tokens), t)
+			}
+		}
+		for _, p := range add.params {
+			if m.Param(p.Name) == nil {
+				m.Params = append(m.Params, p)
+			}
+		}
 	}
 	m.Paging = paging(&m)
 	return m, nil
