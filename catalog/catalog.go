@@ -188,12 +188,14 @@ func (c *Catalog) Name() string { return c.load().name }
 func (c *Catalog) Len() int { return len(c.load().methods) }
 
 // Method returns the method named name (exact spelling) and whether the
-// catalog has it.
+// catalog has it. A name under a namespace listed as "ns.*" (VK's
+// execute.*, stored procedures) gives that entry.
 func (c *Catalog) Method(name string) (*Method, bool) {
 	c.load()
 	i, ok := c.byName[name]
 	if !ok {
-		return nil, false
+		m := c.wildcard(name)
+		return m, m != nil
 	}
 	return &c.methods[i], true
 }
@@ -246,4 +248,14 @@ func (c *Catalog) param(m *Method, name string) *Param {
 		return p
 	}
 	return c.commonX[name]
+}
+
+// wildcard returns the "ns.*" method that covers name, or nil.
+func (c *Catalog) wildcard(name string) *Method {
+	for i := strings.LastIndexByte(name, '.'); i > 0; i = strings.LastIndexByte(name[:i], '.') {
+		if j, ok := c.byName[name[:i]+".*"]; ok {
+			return &c.methods[j]
+		}
+	}
+	return nil
 }

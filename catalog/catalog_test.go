@@ -220,3 +220,17 @@ func TestNoProblems(t *testing.T) {
 	var ps catalog.Problems
 	assert.Equal(t, "snskit: no catalog problems", ps.Error())
 }
+
+func TestWildcardNamespace(t *testing.T) {
+	c := mustParse(t, "catalog x\nmethod execute tokens=user\n\tparam code string required\nmethod execute.* open\n")
+	m, ok := c.Method("execute.myProcedure")
+	require.True(t, ok)
+	assert.Equal(t, "execute.*", m.Name)
+	assert.Empty(t, c.Check("execute.myProcedure", map[string]any{"anything": 1}))
+	assert.Empty(t, c.Check("execute.a.b", nil))
+	ps := c.Check("execute", map[string]any{"x": 1})
+	assert.Len(t, ps, 2, "execute itself is not the wildcard")
+	_, ok = c.Method("executes.x")
+	assert.False(t, ok)
+	assert.Len(t, c.Check("other.x", nil), 1)
+}

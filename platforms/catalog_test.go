@@ -39,7 +39,7 @@ func TestCatalogsLoad(t *testing.T) {
 		}
 	}
 	vk := catalogOf(t, platforms.VK())
-	assert.Equal(t, 566, vk.Len(), "every method of VK's schema")
+	assert.Equal(t, 567, vk.Len(), "every method of VK's schema, and execute.*")
 	users, ok := vk.Method("users.get")
 	require.True(t, ok)
 	assert.Equal(t, []string{"user", "group", "service"}, users.Tokens)
@@ -179,4 +179,13 @@ func TestSeedsThemselves(t *testing.T) {
 	for _, m := range found {
 		assert.True(t, listed[m], "the seeds call %s: list it in seedCalls", m)
 	}
+}
+
+func TestVKStoredProcedures(t *testing.T) {
+	vk := catalogOf(t, platforms.VK())
+	assert.Empty(t, vk.Check("execute.myProcedure", map[string]any{"owner_id": 1}), "stored procedures are the application's")
+	assert.Empty(t, vk.Check("execute", map[string]any{"code": "return 1;", "func_v": 2}))
+	ps := vk.Check("execute", nil)
+	require.Len(t, ps, 1)
+	assert.Equal(t, catalog.MissingParam, ps[0].Kind)
 }

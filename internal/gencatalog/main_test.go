@@ -71,7 +71,9 @@ func TestSchemaConversion(t *testing.T) {
 	c, err := catalog.Parse(string(text))
 	require.NoError(t, err)
 	assert.Equal(t, "vk", c.Name())
-	assert.Equal(t, 4, c.Len())
+	assert.Equal(t, 5, c.Len(), "four methods, and execute.*")
+	_, ok := c.Method("execute.*")
+	assert.True(t, ok)
 
 	ex, ok := c.Method("execute")
 	require.True(t, ok)

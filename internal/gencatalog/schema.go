@@ -72,6 +72,13 @@ var vkMissing = map[string]struct {
 	},
 }
 
+// vkExtra are methods the schema lacks: execute.*, the stored procedures an
+// application defines and calls as execute.<name> (PLATFORMS-MORE.md §4.3
+// names execute* methods); their parameters are the application's.
+var vkExtra = []catalog.Method{
+	{Name: "execute.*", Tokens: []string{"user", "group", "service"}, Open: true},
+}
+
 // vkPageSizes are page sizes the schema gives only in its descriptions, from
 // PLATFORMS-MORE.md §6.1. They feed Paging only, never the checks of count.
 var vkPageSizes = map[string][2]int{ // method -> max, default
@@ -111,7 +118,7 @@ func vkCatalog(fsys fs.FS) ([]byte, error) {
 			methods = append(methods, m)
 		}
 	}
-	return catalog.Format("vk", vkCommon, methods)
+	return catalog.Format("vk", vkCommon, append(methods, vkExtra...))
 }
 
 func convertMethod(sm schemaMethod) (catalog.Method, error) {
