@@ -24,6 +24,13 @@ func FuzzHandlers(f *testing.F) {
 		{"GET", "/user/get_user_info", "access_token=a&oauth_consumer_key=b&openid=c"},
 		{"GET", "/friends/me.json", "fields=,,,&start=-5&num=999&gid=x&oauth_signature=%%"},
 		{"POST", "/oauth/request_token", "oauth_callback=x&oauth_nonce=&oauth_timestamp=99999999999999999999"},
+		{"POST", "/login", "act=authcheck_code&hash=%00&code=424242"},
+		{"POST", "/upload/doc", "hash=&type=graffiti"},
+		{"POST", "/method/docs.save", "v=5.199&access_token=x&file=1|851234|a|b|c|d|doc"},
+		{"POST", "/method/groups.getMembers", "v=5.199&access_token=x&group_id=200000&offset=9223372036854775807&count=1000"},
+		{"POST", "/method/newsfeed.get", "v=5.199&access_token=x&start_from=230/%ff"},
+		{"GET", "/v2/friend/list", "pageSize=9223372036854775807&pageNumber=1000000000"},
+		{"GET", "/app/invited.json", "start=2147483647&num=50"},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}

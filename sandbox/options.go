@@ -10,10 +10,27 @@ import (
 type tuning struct {
 	vkExecLimit int             // bytes of an execute reply
 	revoke      map[string]bool // platforms whose refresh revokes the old access token
+	vkRateUser  int             // VK calls per second of a user or service token; 0: no limit
+	vkRateComm  int             // VK calls per second of a community token; 0: no limit
 }
 
 func defaultTuning() tuning {
-	return tuning{vkExecLimit: VKExecuteLimit}
+	return tuning{vkExecLimit: VKExecuteLimit, vkRateUser: vkRateUser, vkRateComm: vkRateComm}
+}
+
+// WithVKRateLimits sets VK's per-second limits: user for user and service
+// tokens (VK's 3 by default), community for community tokens (20). A limit
+// of 0 turns that limit off, for benchmarks that walk long lists at full
+// speed; a negative one is an error. Over the limit a call is error 6 "Too
+// many requests per second"; an execute counts once.
+func WithVKRateLimits(user, community int) Option {
+	return func(c *config) error {
+		if user < 0 || community < 0 {
+			return fmt.Errorf("sandbox: WithVKRateLimits(%d, %d): limits are calls per second, 0 or more", user, community)
+		}
+		c.vkRateUser, c.vkRateComm = user, community
+		return nil
+	}
 }
 
 // revokes reports whether a refresh on platform revokes the old access

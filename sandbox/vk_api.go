@@ -163,11 +163,11 @@ func (p *vkPlatform) handle(c *vkCall) (any, *vkError) {
 	if !ok {
 		return nil, vkErr(3, "Unknown method passed")
 	}
-	limit := vkRateUser
+	limit := p.env.vkRateUser
 	if g.GroupID != 0 {
-		limit = vkRateComm
+		limit = p.env.vkRateComm
 	}
-	if !p.allowCall(tok, limit) {
+	if limit > 0 && !p.allowCall(tok, limit) {
 		return nil, vkErr(6, "Too many requests per second")
 	}
 	if err := p.checkCaptcha(c); err != nil {
