@@ -1,31 +1,31 @@
 package platforms
 
-import "github.com/snskit/snskit/driver"
+import (
+	"github.com/snskit/snskit/catalog"
+	"github.com/snskit/snskit/driver"
+)
 
 // How the lists of Renren 2.0, Kaixin001 and QQ Connect are walked
 // (PLATFORMS-MORE.md §6.2 to §6.4); VK's are in vk_paging.go. WeChat's
 // methods return single objects and page nothing.
 
-// Paging tells how a Renren 2.0 list pages: pageNumber (pageNo for the
-// check-in and evaluation lists) from 1 and pageSize, the result being the
-// array of items, whose last page is short. Sizes are the ranges of the
-// official Java SDK's javadoc ([rrjava]).
+// Paging tells how a Renren 2.0 list pages, from its catalog entry:
+// pageNumber (pageNo for the check-in and evaluation lists) from 1 and
+// pageSize up to the method's largest (the official Java SDK's ranges), the
+// result being the array of items, whose last page is short. A list with
+// no size range given pages as long as Renren makes them.
 func (renren) Paging(method string) (driver.Paging, bool) {
-	p := driver.Paging{Style: driver.PageNumber, Offset: "pageNumber", Size: "pageSize", FirstPage: 1, ID: "id"}
-	switch method {
-	case "user.friend.list", "album.list", "photo.list", "status.list", "share.list", "comment.list",
-		"place.list", "place.feed.list", "location.feed.list", "feed.list":
-		p.MaxSize = 100
-	case "friend.list", "page.list", "page.user.list":
-		p.MaxSize = 500
-	case "share.hot.list":
-		p.MaxSize = 50
-	case "blog.list":
-		p.MaxSize = 20
-	case "checkin.list", "checkin.reply.list", "evaluation.reply.list", "place.friend.feed.list":
-		p.Offset, p.Size = "pageNo", "" // no range given: pages as long as Renren makes them
-	default:
+	m, ok := renrenCatalog.Method(method)
+	if !ok || m.Paging.Kind != catalog.PagePaging {
 		return driver.Paging{}, false
+	}
+	cp := m.Paging
+	p := driver.Paging{Style: driver.PageNumber, Offset: cp.Page, FirstPage: cp.FirstPage, ID: "id"}
+	if size := max(cp.MaxCount, cp.DefaultCount); size > 0 && cp.Count != "" {
+		p.Size, p.MaxSize = cp.Count, size
+	}
+	if p.FirstPage == 0 {
+		p.FirstPage = 1
 	}
 	return p, true
 }
