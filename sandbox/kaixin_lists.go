@@ -59,6 +59,12 @@ func (p *kaixinPlatform) appInvited(c *kxCall) (any, *kxProblem) {
 }
 
 func (p *kaixinPlatform) appList(c *kxCall, every int) (any, *kxProblem) {
+	return p.friendList(c, func(i int, _ *kxUser) bool { return i%every == 0 })
+}
+
+// friendList reads fields, start and num and answers that page of the
+// caller's friends that keep passes.
+func (p *kaixinPlatform) friendList(c *kxCall, keep func(i int, u *kxUser) bool) (any, *kxProblem) {
 	fields, prob := kxFields(c)
 	if prob != nil {
 		return nil, prob
@@ -67,7 +73,7 @@ func (p *kaixinPlatform) appList(c *kxCall, every int) (any, *kxProblem) {
 	if prob != nil {
 		return nil, prob
 	}
-	return p.friendPage(c, fields, start, num, func(i int, _ *kxUser) bool { return i%every == 0 }), nil
+	return p.friendPage(c, fields, start, num, keep), nil
 }
 
 // seedPopular adds KaixinPopularUserID and their generated friends.

@@ -102,16 +102,8 @@ func (p *kaixinPlatform) usersShow(c *kxCall) (any, *kxProblem) {
 
 // friendsMe: friends/me (fields, start, num, gid).
 func (p *kaixinPlatform) friendsMe(c *kxCall) (any, *kxProblem) {
-	fields, prob := kxFields(c)
-	if prob != nil {
-		return nil, prob
-	}
-	start, num, prob := kxPage(c)
-	if prob != nil {
-		return nil, prob
-	}
 	gid := c.param("gid")
-	return p.friendPage(c, fields, start, num, func(_ int, u *kxUser) bool { return gid == "" || u.Gid == gid }), nil
+	return p.friendList(c, func(_ int, u *kxUser) bool { return gid == "" || u.Gid == gid })
 }
 
 // friendsGroup: friends/group, the caller's friend groups.

@@ -56,17 +56,7 @@ func (p *vkPlatform) friendsGet(c *vkCall) (any, *vkError) {
 		friends = vkRange(VKCrowdBase, VKPopularFriends)
 	}
 	ids := friends.window(int(offset), int(count), false)
-	fields := c.list("fields")
-	items := make([]any, 0, len(ids))
-	for _, id := range ids {
-		if len(fields) == 0 {
-			items = append(items, id)
-			continue
-		}
-		f, _ := vkUserByID(id)
-		items = append(items, f.object(fields))
-	}
-	return map[string]any{"count": friends.count(), "items": items}, nil
+	return map[string]any{"count": friends.count(), "items": vkItems(ids, c.list("fields"))}, nil
 }
 
 // vkOwner resolves owner_id (or domain) to a wall owner: a user id, or a
