@@ -61,7 +61,7 @@ func TestAllOnEveryPagingPlatform(t *testing.T) {
 		s.ResetRequests()
 		got := collect(t, api.Method("user.friend.list"), p, "id", snskit.WalkPageSize(2))
 		assert.Equal(t, want, got)
-		assert.Len(t, s.Requests(), len(want)/2+1, "pages of 2 until a short one")
+		assert.Equal(t, len(want)/2+1, len(s.Requests()), "pages of 2 until a short one")
 	})
 	t.Run("kaixin start/num", func(t *testing.T) {
 		api, s := sandboxAPI(t, sandbox.Kaixin, platforms.Kaixin())
@@ -78,11 +78,11 @@ func TestAllOnEveryPagingPlatform(t *testing.T) {
 		s.ResetRequests()
 		got := collect(t, api.Method("friends.me"), nil, "uid")
 		assert.Equal(t, want, got)
-		assert.Len(t, s.Requests(), (total+49)/50, "pages of 50, the most Kaixin gives, until the total")
+		assert.Equal(t, (total+49)/50, len(s.Requests()), "pages of 50, the most Kaixin gives, until the total")
 		s.ResetRequests()
 		got = collect(t, api.Method("friends.me"), nil, "uid", snskit.WalkPageSize(7))
 		assert.Equal(t, want, got)
-		assert.Len(t, s.Requests(), (total+6)/7)
+		assert.Equal(t, (total+6)/7, len(s.Requests()))
 	})
 	t.Run("qq whole", func(t *testing.T) {
 		api, s := sandboxAPI(t, sandbox.QQ, platforms.QQ())
@@ -93,6 +93,64 @@ func TestAllOnEveryPagingPlatform(t *testing.T) {
 		s.ResetRequests()
 		got := collect(t, api.Method("photo.list_album"), nil, "albumid")
 		assert.Equal(t, want, got)
-		assert.Len(t, s.Requests(), 1)
+		assert.Equal(t, 1, len(s.Requests()))
 	})
+}
+
+func TestAllStopsOnBreakAndCtxOnEveryPagingPlatform(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		p      snskit.Platform
+		method string
+		params snskit.Params
+		size   int // items a page
+	}{
+		{sandbox.Renren, platforms.Renren(), "user.friend.list", snskit.Params{"userId": sandbox.RenrenUserID, "pageSize": 1}, 1},
+		{sandbox.Kaixin, platforms.Kaixin(), "friends.me", snskit.Params{"num": 2}, 2},
+		{sandbox.VK, platforms.VK(), "newsfeed.get", snskit.Params{"count": 2}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api, s := sandboxAPI(t, tc.name, tc.p)
+			pages := (3 + tc.size - 1) / tc.size // the page of the third item
+			n := 0
+			for _, err := range api.Method(tc.method).All(context.Background(), tc.params) {
+				require.NoError(t, err)
+				if n++; n == 3 {
+					break
+				}
+			}
+			assert.Equal(t, pages, len(s.Requests()), "the break ends the walk in the page of the third item")
+
+			s.ResetRequests()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n = 0
+			var last error
+			for _, err := range api.Method(tc.method).All(ctx, tc.params) {
+				if err != nil {
+					last = err
+					break
+				}
+				if n++; n == 3 {
+					cancel()
+				}
+			}
+			assert.ErrorIs(t, last, context.Canceled)
+			assert.Equal(t, pages*tc.size, n, "the page in hand is yielded")
+			assert.Equal(t, pages, len(s.Requests()), "no page is read after the cancel")
+		})
+	}
+}
+
+func TestAllVKNewsfeedCursorsAgainstSandbox(t *testing.T) {
+	api, s := sandboxAPI(t, sandbox.VK, platforms.VK())
+	seen := map[string]bool{}
+	for item, err := range api.Method("newsfeed.get").All(context.Background(), snskit.Params{"filters": "post"}) {
+		require.NoError(t, err)
+		key := item.Get("source_id").Raw + "_" + item.Get("post_id").Raw
+		assert.False(t, seen[key], "post %s twice", key)
+		seen[key] = true
+	}
+	assert.Equal(t, sandbox.VKFeedSize, len(seen))
+	assert.Equal(t, (sandbox.VKFeedSize+99)/100, len(s.Requests()), "pages of 100 following next_from")
 }
