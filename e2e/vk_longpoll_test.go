@@ -169,3 +169,35 @@ func TestVKBotsLongPollThousandPostsEndToEnd(t *testing.T) {
 	}
 	assert.NotEqual(t, stored, b.pos)
 }
+
+func TestVKUserLongPollEndToEnd(t *testing.T) {
+	s, _ := startSandbox(t)
+	reader := vkClient(t, s, s.Token("vk").AccessToken)
+	writer, err := s.IssueToken("vk", sandbox.TokenOptions{UserID: "2"})
+	require.NoError(t, err)
+	sender := vkClient(t, s, writer.AccessToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	_, err = sender.Method("messages.send").Do(snskit.Params{"peer_id": 1, "message": "привет", "random_id": 42})
+	require.NoError(t, err)
+	lp := platforms.VKUserLongPoll{Mode: platforms.VKModeAttachments | platforms.VKModeRandomID, Wait: 2 * time.Second, TS: "0"}
+	var got []platforms.VKEvent
+	for ev, err := range lp.Events(ctx, reader) {
+		require.NoError(t, err)
+		got = append(got, ev)
+		break
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, "4", got[0].Type, "a new message, in version 3's form")
+	assert.Equal(t, "привет", got[0].Object.Get("5").String())
+	assert.Equal(t, int64(42), got[0].Object.Get("8").Int(), "mode 128 adds random_id")
+
+	lp.Version = 99
+	n := 0
+	for _, err := range lp.Events(ctx, reader) {
+		require.ErrorIs(t, err, snskit.ErrBadParams, "a version VK does not take ends the loop")
+		n++
+	}
+	assert.Equal(t, 1, n)
+}

@@ -86,7 +86,8 @@ type VKBotsLongPoll struct {
 }
 
 // Events returns the community's events, polled through api (a
-// platforms.VK or VKID client) until ctx is done.
+// platforms.VK or VKID client) until ctx is done. Each range over it is
+// one run of its own, with no goroutine left behind; many may run at once.
 func (lp VKBotsLongPoll) Events(ctx context.Context, api *snskit.API) iter.Seq2[VKEvent, error] {
 	p := &vkPoller{api: api, name: "bots long poll", wait: lp.Wait, start: lp.TS, onTS: lp.OnTS,
 		server: func(ctx context.Context) (gjson.Result, error) {

@@ -429,3 +429,38 @@ func TestVKCallbackHandler(t *testing.T) {
 	_, err = platforms.NewVKCallback(platforms.VKCallbackConfig{Confirmation: "x"})
 	assert.ErrorContains(t, err, "Handle")
 }
+
+func TestVKCallbackConcurrentRedeliveries(t *testing.T) {
+	var mu sync.Mutex
+	handled := map[string]int{}
+	h, err := platforms.NewVKCallback(platforms.VKCallbackConfig{Confirmation: "c",
+		Handle: func(ctx context.Context, ev platforms.VKEvent) error {
+			time.Sleep(time.Millisecond)
+			mu.Lock()
+			handled[ev.EventID]++
+			mu.Unlock()
+			return nil
+		}})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := fmt.Sprintf(`{"type":"message_new","group_id":7,"event_id":"e%d","object":{}}`, i%10)
+			for {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(body)))
+				if rec.Code == http.StatusOK { // 503 while another delivery is handled: VK tries again
+					return
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Len(t, handled, 10)
+	for id, n := range handled {
+		assert.Equal(t, 1, n, "event %s handled once however many deliveries race", id)
+	}
+}
