@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/driver"
 	"golang.org/x/oauth2"
 )
@@ -141,16 +142,25 @@ func (c Call) backoff(try int) time.Duration {
 	return half + rand.N(ceil-half+1)
 }
 
-// refreshExpired renews the credential's token when the platform refused
-// the call's token as expired and the credential can be refreshed. It
-// reports whether the call should be sent again, or returns err joined with
-// the refresh's failure. Calls with files are not resent: their readers
-// cannot be read twice.
+// refreshExpired decides whether a call the platform refused for its token
+// is sent again, once: when the credential has replaced the token since
+// (another call's refresh, after which the platform may revoke the old
+// token: the refusal is then "invalid", not "expired"), or when the token
+// expired and the credential can refresh it. It reports whether to resend,
+// or returns err joined with the refresh's failure. A token refusal means
+// the platform did nothing, so resending is safe; calls with files are not
+// resent (their readers cannot be read twice), nor partial results.
 func (c Call) refreshExpired(ctx context.Context, err error, d *driver.Draft) (bool, error) {
 	var pe *PartialError
 	used, usedBy := d.TokenUsed()
-	if usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenExpired) || errors.As(err, &pe) {
+	if usedBy == nil || len(d.Files) > 0 || !errors.Is(err, ErrTokenInvalid) || errors.As(err, &pe) {
 		return false, err // a partial result means the platform acted: never resend
+	}
+	if tokenReplaced(ctx, used, usedBy) {
+		return true, nil
+	}
+	if !errors.Is(err, ErrTokenExpired) {
+		return false, err
 	}
 	r, ok := usedBy.Refresher()
 	if !ok {
@@ -166,4 +176,21 @@ func (c Call) refreshExpired(ctx context.Context, err error, d *driver.Draft) (b
 		return false, driver.ScrubError(fmt.Errorf("%w (and refreshing the token failed: %w)", err, rerr), secrets)
 	}
 	return true, nil
+}
+
+// tokenReplaced reports whether the credential c now holds a token other
+// than used, after any refresh under way (auth.Live's Settle) has ended. It
+// starts no refresh of its own unless the token has expired by the clock.
+func tokenReplaced(ctx context.Context, used string, c *auth.OAuth2) bool {
+	if s, ok := c.Source().(interface{ Settle(context.Context) error }); ok {
+		if s.Settle(ctx) != nil {
+			return false
+		}
+	}
+	if cur, ok := c.Source().(interface{ Current() *oauth2.Token }); ok {
+		t := cur.Current()
+		return t != nil && t.AccessToken != "" && t.AccessToken != used
+	}
+	t, err := c.Token(ctx)
+	return err == nil && t.AccessToken != used
 }

@@ -117,6 +117,24 @@ func (l *Live) Refresh(ctx context.Context, stale string) error {
 	return err
 }
 
+// Settle waits for a refresh under way, if any, without starting one. A
+// call refused because its token was revoked by a refresh in flight asks
+// it, then compares its token with Current to know whether to resend.
+func (l *Live) Settle(ctx context.Context) error {
+	l.mu.Lock()
+	f := l.flight
+	l.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	select {
+	case <-f.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Current returns the token the source holds now, valid or not, without
 // refreshing it.
 func (l *Live) Current() *oauth2.Token {
