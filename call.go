@@ -111,12 +111,15 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 	for try := 0; ; try++ {
 		d, req, err := c.build(ctx, params, false)
 		if err != nil {
+			d.Done()
 			return nil, d, err
 		}
 		if err := c.wait(ctx, d); err != nil {
+			d.Done()
 			return nil, d, err
 		}
 		r, err := c.api.send(req, d.Platform, d.Method, d.Secrets())
+		d.Done() // the reply is read: what the platform held for it is let go
 		if err != nil {
 			if again, err := c.retry(ctx, d, nil, err, try); !again {
 				return nil, d, err
@@ -155,7 +158,8 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 // driver.RedactURL before showing it. A multipart body streams from the files'
 // readers when read.
 func (c Call) Request(ctx context.Context, params Params) (*http.Request, error) {
-	_, req, err := c.build(contextOrBackground(ctx), params, true)
+	d, req, err := c.build(contextOrBackground(ctx), params, true)
+	d.Done()
 	return req, err
 }
 

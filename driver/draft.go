@@ -82,6 +82,31 @@ type Draft struct {
 	secretsBuf [4]string    // backs secrets for the usual few
 	used       string       // the access token AccessToken handed out
 	usedBy     *auth.OAuth2 // the credential it came from
+	afterReply []func()     // what AfterReply registered, until Done
+}
+
+// AfterReply registers release to run once the call's reply has been read,
+// or once the call is given up before or while it is sent: a platform whose
+// calls with one credential must reach it one at a time, in the order of a
+// counter it places (Renren 1.0's call_id), holds a lock from Prepare until
+// then. release runs exactly once, in a dry run as soon as the request is
+// built.
+func (d *Draft) AfterReply(release func()) {
+	d.afterReply = append(d.afterReply, release)
+}
+
+// Done runs what AfterReply registered, once. snskit calls it after each
+// try; a platform test that runs Prepare on its own calls it too. It is
+// safe on a nil Draft.
+func (d *Draft) Done() {
+	if d == nil {
+		return
+	}
+	fs := d.afterReply
+	d.afterReply = nil
+	for i := len(fs) - 1; i >= 0; i-- {
+		fs[i]()
+	}
 }
 
 // NewDraft returns an empty draft of a call sent through c. snskit builds

@@ -3,10 +3,13 @@ package platforms
 import (
 	"context"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/snskit/snskit"
@@ -35,8 +38,14 @@ const (
 //     time in milliseconds, strictly increasing for each value Renren1
 //     returns (when the clock stands still or goes back, the last call_id
 //     plus one). Renren refuses a call_id that is not greater than the
-//     credential's previous one (error 103), so clients that share a token
-//     or session key should share one Renren1 value. A call's own v, format or call_id wins; a format other than
+//     credential's previous one (error 103), and takes concurrent calls in
+//     any order, so the calls of one credential through one Renren1 value
+//     are sent one at a time, each numbered when its turn comes and its
+//     reply read before the next leaves: share one Renren1 value between
+//     the clients of a credential. A 103 all the same (another process
+//     using the credential) is resent with a fresh call_id, as
+//     snskit.WithRetry says. A call's own v, format or call_id wins; a
+//     format other than
 //     JSON gives a *snskit.ReplyError, with the reply still in the Response.
 //   - credential: an OAuth 2.0 token (auth.Token) as access_token, or a
 //     legacy session key (auth.Session) as session_key with api_key, the app
@@ -66,6 +75,16 @@ func Renren1() snskit.Platform { return &renren1{} }
 
 type renren1 struct {
 	lastCallID atomic.Int64 // the last call_id given out, in ms
+
+	mu    sync.Mutex
+	lines map[[sha256.Size]byte]*renren1Line // by hash of the credential
+}
+
+// renren1Line is one credential's turn to call: turn holds a token while a
+// call is in flight; users counts the calls holding or waiting for it.
+type renren1Line struct {
+	turn  chan struct{}
+	users int
 }
 
 func (*renren1) Name() string        { return "renren1" }
@@ -101,11 +120,19 @@ func (p *renren1) Prepare(ctx context.Context, d *driver.Draft) error {
 	if !v.Has("format") {
 		v.Set("format", "JSON")
 	}
+	cred, err := renren1Credential(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !d.DryRun {
+		// Renren takes a credential's call_ids in increasing order: its
+		// calls are numbered and answered one at a time.
+		if err := p.hold(ctx, d, cred); err != nil {
+			return d.Err("waiting for this credential's previous call: %w", err)
+		}
+	}
 	if !v.Has("call_id") {
 		v.Set("call_id", strconv.FormatInt(p.nextCallID(d.Now().UnixMilli()), 10))
-	}
-	if err := renren1Credential(ctx, d); err != nil {
-		return err
 	}
 	if d.AppSecret != "" {
 		v.Set("sig", renren1Sig(v, d.AppSecret))
@@ -128,48 +155,87 @@ func (p *renren1) nextCallID(now int64) int64 {
 	}
 }
 
+// hold waits until no other call with the credential cred is in flight,
+// then keeps the credential's line until the call's reply is read
+// (Draft.AfterReply), so that call_ids reach Renren in the order they are
+// given out. Waiting ends with ctx.
+func (p *renren1) hold(ctx context.Context, d *driver.Draft, cred string) error {
+	key := sha256.Sum256([]byte(cred)) // no credential kept in memory
+	p.mu.Lock()
+	if p.lines == nil {
+		p.lines = make(map[[sha256.Size]byte]*renren1Line)
+	}
+	l := p.lines[key]
+	if l == nil {
+		l = &renren1Line{turn: make(chan struct{}, 1)}
+		p.lines[key] = l
+	}
+	l.users++
+	p.mu.Unlock()
+	select {
+	case l.turn <- struct{}{}:
+		d.AfterReply(func() {
+			<-l.turn
+			p.leave(key, l)
+		})
+		return nil
+	case <-ctx.Done():
+		p.leave(key, l)
+		return ctx.Err()
+	}
+}
+
+// leave drops a user of the line l, and the line when it has none left.
+func (p *renren1) leave(key [sha256.Size]byte, l *renren1Line) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if l.users--; l.users == 0 {
+		delete(p.lines, key)
+	}
+}
+
 // renren1Credential places the access token, or the session key and the app
-// key, unless the call carries its own.
-func renren1Credential(ctx context.Context, d *driver.Draft) error {
+// key, unless the call carries its own, and returns the credential placed.
+func renren1Credential(ctx context.Context, d *driver.Draft) (string, error) {
 	v := d.Values
 	if tok := v.Get("access_token"); tok != "" {
 		d.Secret(tok)
-		return nil
+		return tok, nil
 	}
 	key := v.Get("session_key")
 	if key == "" {
 		switch c := d.Auth.(type) {
 		case nil:
-			return d.MissingAuth("auth.Token, auth.TokenSource or auth.Session, or an access_token parameter")
+			return "", d.MissingAuth("auth.Token, auth.TokenSource or auth.Session, or an access_token parameter")
 		case *auth.OAuth2:
 			tok, err := d.AccessToken(ctx, c)
 			if err != nil {
-				return d.Err("%w", err)
+				return "", d.Err("%w", err)
 			}
 			d.Secret(tok.AccessToken)
 			v.Set("access_token", tok.AccessToken)
-			return nil
+			return tok.AccessToken, nil
 		case *auth.SessionKey:
 			if c == nil || c.Key == "" {
-				return d.Err("the session key is empty; pass the one Renren gave with auth.Session")
+				return "", d.Err("the session key is empty; pass the one Renren gave with auth.Session")
 			}
 			key = c.Key
 			v.Set("session_key", key)
 		default:
-			return d.WrongAuth("an OAuth 2.0 access token (auth.Token) or a session key (auth.Session)")
+			return "", d.WrongAuth("an OAuth 2.0 access token (auth.Token) or a session key (auth.Session)")
 		}
 	}
 	d.Secret(key)
 	if !v.Has("api_key") {
 		if d.AppID == "" {
-			return d.Err("a session key is sent with the app key as api_key; pass it with snskit.WithApp(appKey, appSecret)")
+			return "", d.Err("a session key is sent with the app key as api_key; pass it with snskit.WithApp(appKey, appSecret)")
 		}
 		v.Set("api_key", d.AppID)
 	}
 	if d.AppSecret == "" {
-		return d.Err("calls with a session key must be signed (sig); pass the app secret with snskit.WithApp(appKey, appSecret)")
+		return "", d.Err("calls with a session key must be signed (sig); pass the app secret with snskit.WithApp(appKey, appSecret)")
 	}
-	return nil
+	return key, nil
 }
 
 // renren1Sig returns md5hex(k1=v1k2=v2...secret) over every parameter but
@@ -192,6 +258,17 @@ func renren1Sig(values map[string][]string, secret string) string {
 	}
 	h.Write([]byte(secret))
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Transient reports whether a refusal may pass when the call is sent again:
+// 103, a call_id not greater than the previous one, means Renren did
+// nothing, and the resent call gets a fresh call_id.
+func (*renren1) Transient(d *driver.Draft, e *driver.Error) bool { return e.Code == "103" }
+
+// Idempotent reports whether d only reads: its method's last name starts
+// with "get" (users.getInfo, friends.get).
+func (*renren1) Idempotent(d *driver.Draft) bool {
+	return strings.HasPrefix(d.Segments[len(d.Segments)-1], "get")
 }
 
 func (*renren1) Decode(r *snskit.Response) (gjson.Result, error) {
