@@ -19,12 +19,20 @@ const (
 	File
 )
 
-var typeNames = [...]struct {
+// typeNames returns the kinds of a Type with their names, in the order the
+// format writes them. It is a function, not a table in a variable, so that
+// the package holds no state at all.
+func typeNames() [7]struct {
 	t    Type
 	name string
-}{
-	{String, "string"}, {Integer, "integer"}, {Number, "number"}, {Boolean, "boolean"},
-	{Array, "array"}, {Object, "object"}, {File, "file"},
+} {
+	return [...]struct {
+		t    Type
+		name string
+	}{
+		{String, "string"}, {Integer, "integer"}, {Number, "number"}, {Boolean, "boolean"},
+		{Array, "array"}, {Object, "object"}, {File, "file"},
+	}
 }
 
 // String writes the type as the catalog format does: "integer",
@@ -34,7 +42,7 @@ func (t Type) String() string {
 		return "any"
 	}
 	var b strings.Builder
-	for _, n := range typeNames {
+	for _, n := range typeNames() {
 		if t&n.t != 0 {
 			if b.Len() > 0 {
 				b.WriteByte('|')
@@ -53,7 +61,7 @@ func ParseType(s string) (Type, bool) {
 	var t Type
 	for part := range strings.SplitSeq(s, "|") {
 		found := false
-		for _, n := range typeNames {
+		for _, n := range typeNames() {
 			if part == n.name {
 				t |= n.t
 				found = true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -77,9 +78,11 @@ const kaixinFileList = "pic, image, attachment or attachment1 to attachment4"
 //	api, err := snskit.New(platforms.Kaixin(), snskit.WithAuth(auth.Token(tok)))
 //	res, err := api.Method("friends.me").Do(snskit.Params{"fields": []string{"uid", "name", "logo50"}, "start": 0, "num": 20})
 //	for _, u := range res.Get("users").Array() { fmt.Println(u.Get("uid").Int(), u.Get("name")) }
-func Kaixin() snskit.Platform { return kaixin{} }
+func Kaixin() snskit.Platform { return kaixin{cat: catalog.New(kaixinCatalogText)} }
 
-type kaixin struct{}
+type kaixin struct {
+	cat *catalog.Catalog // the method catalog, parsed on first use
+}
 
 func (kaixin) Name() string        { return "kaixin" }
 func (kaixin) Style() driver.Style { return driver.Style{} }

@@ -11,9 +11,11 @@ import (
 //go:embed kaixin_catalog.txt
 var kaixinCatalogText string
 
-// kaixinCatalog is parsed on first use and immutable after.
-var kaixinCatalog = catalog.New(kaixinCatalogText)
-
 // Catalog returns Kaixin001's documented methods (friends.me, users.me,
 // users.show, app.*) with their start/num paging.
-func (kaixin) Catalog() *catalog.Catalog { return kaixinCatalog }
+func (k kaixin) Catalog() *catalog.Catalog {
+	if k.cat != nil {
+		return k.cat
+	}
+	return catalog.New(kaixinCatalogText) // a value made without its constructor
+}

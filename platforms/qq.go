@@ -12,6 +12,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -69,7 +70,8 @@ const qqMaxOpenIDs = 1024
 //		"picture": snskit.Upload("cat.jpg", f), "photodesc": "喵",
 //	})
 func QQ() snskit.Platform {
-	return &qq{openIDs: make(map[[sha256.Size]byte]string), pending: make(map[[sha256.Size]byte]*qqLookup)}
+	return &qq{openIDs: make(map[[sha256.Size]byte]string), pending: make(map[[sha256.Size]byte]*qqLookup),
+		cat: catalog.New(qqCatalogText)}
 }
 
 // qq holds the openid cache, keyed by a hash of the /me URL and the access
@@ -78,6 +80,7 @@ type qq struct {
 	mu      sync.Mutex
 	openIDs map[[sha256.Size]byte]string
 	pending map[[sha256.Size]byte]*qqLookup
+	cat     *catalog.Catalog // the method catalog, parsed on first use
 }
 
 // qqLookup is an /oauth2.0/me request in flight; done is closed when id or

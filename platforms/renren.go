@@ -7,6 +7,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -48,9 +49,11 @@ const (
 //	_, err = api.NS("status").M("put").Do(snskit.Params{"content": "test"})
 //	f, err := os.Open("test.png")
 //	photo, err := api.NS("photo").M("upload").Do(snskit.Params{"file": snskit.Upload("test.png", f)})
-func Renren() snskit.Platform { return renren{} }
+func Renren() snskit.Platform { return renren{cat: catalog.New(renrenCatalogText)} }
 
-type renren struct{}
+type renren struct {
+	cat *catalog.Catalog // the method catalog, parsed on first use
+}
 
 func (renren) Name() string        { return "renren" }
 func (renren) Style() driver.Style { return driver.Style{} }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -71,13 +72,14 @@ const (
 //	_, err = api.NS("status").M("set").Do(snskit.Params{"status": "test"})
 //	f, err := os.Open("test.png")
 //	photo, err := api.NS("photos").M("upload").Do(snskit.Params{"upload": snskit.Upload("test.png", f)})
-func Renren1() snskit.Platform { return &renren1{} }
+func Renren1() snskit.Platform { return &renren1{cat: catalog.New(renren1CatalogText)} }
 
 type renren1 struct {
 	lastCallID atomic.Int64 // the last call_id given out, in ms
 
 	mu    sync.Mutex
 	lines map[[sha256.Size]byte]*renren1Line // by hash of the credential
+	cat   *catalog.Catalog                   // the method catalog, parsed on first use
 }
 
 // renren1Line is one credential's turn to call: turn holds a token while a

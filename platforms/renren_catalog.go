@@ -11,9 +11,11 @@ import (
 //go:embed renren_catalog.txt
 var renrenCatalogText string
 
-// renrenCatalog is parsed on first use and immutable after.
-var renrenCatalog = catalog.New(renrenCatalogText)
-
 // Catalog returns Renren API 2.0's methods, from Renren's official Java SDK
 // and seed 000 (see renren_catalog.txt), with their page-number paging.
-func (renren) Catalog() *catalog.Catalog { return renrenCatalog }
+func (r renren) Catalog() *catalog.Catalog {
+	if r.cat != nil {
+		return r.cat
+	}
+	return catalog.New(renrenCatalogText) // a value made without its constructor
+}

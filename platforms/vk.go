@@ -8,6 +8,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -43,7 +44,7 @@ const (
 // trouble; errors 9 and 29 are snskit.ErrFloodControl and
 // snskit.ErrQuotaExceeded, never resent.
 func VK(opts ...VKOption) snskit.Platform {
-	v := vk{}
+	v := vk{cat: catalog.New(vkCatalogText)} // parsed on first use
 	for _, o := range opts {
 		if o != nil {
 			o(&v)
@@ -57,6 +58,7 @@ func VK(opts ...VKOption) snskit.Platform {
 type vk struct {
 	kind int // vkUserToken, vkCommunityToken or vkServiceToken
 	tier int // the service token's tier
+	cat  *catalog.Catalog
 }
 
 func (vk) Name() string        { return "vk" }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	"github.com/snskit/snskit/catalog"
 	"github.com/snskit/snskit/driver"
 	"github.com/tidwall/gjson"
 )
@@ -58,13 +59,15 @@ const (
 //	user, err := api.Method("sns.userinfo").Do(snskit.Params{"lang": "zh_CN"})
 //	fmt.Println(user.Get("nickname"), user.Get("unionid"))
 //	_, err = api.Method("sns.auth").Do(nil) // nil error: the token is valid
-func Weixin() snskit.Platform { return weixin{} }
+func Weixin() snskit.Platform { return weixin{cat: catalog.New(weixinCatalogText)} }
 
 // WeChat returns the same rules as Weixin, for those who know the platform
 // by its English name.
 func WeChat() snskit.Platform { return Weixin() }
 
-type weixin struct{}
+type weixin struct {
+	cat *catalog.Catalog // the method catalog, parsed on first use
+}
 
 func (weixin) Name() string        { return "weixin" }
 func (weixin) Style() driver.Style { return driver.Style{} }
