@@ -14,8 +14,8 @@ import (
 // pageSize up to the method's largest (the official Java SDK's ranges), the
 // result being the array of items, whose last page is short. A list with
 // no size range given pages as long as Renren makes them.
-func (renren) Paging(method string) (driver.Paging, bool) {
-	m, ok := renrenCatalog.Method(method)
+func (r renren) Paging(method string) (driver.Paging, bool) {
+	m, ok := r.Catalog().Method(method)
 	if !ok || m.Paging.Kind != catalog.PagePaging {
 		return driver.Paging{}, false
 	}

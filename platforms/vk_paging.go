@@ -26,9 +26,9 @@ func vkIDPath(method string) string {
 // catalog gives no paging is walked by offset with VK's default page size,
 // one page per request, and a method whose result has no "items" comes
 // whole.
-func (vk) Paging(method string) (driver.Paging, bool) {
+func (v vk) Paging(method string) (driver.Paging, bool) {
 	var cp catalog.Paging
-	if m, ok := vkCatalog.Method(method); ok {
+	if m, ok := v.Catalog().Method(method); ok {
 		cp = m.Paging
 	}
 	size := cp.MaxCount
