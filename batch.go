@@ -111,6 +111,13 @@ func (c Call) mergeable(m driver.Merger, params Params) (mc driver.MergedCall, k
 	if len(files) > 0 {
 		return mc, "", nil, refuse("it uploads files")
 	}
+	for k := range values {
+		if driver.IsSecretParam(k) {
+			// Inside a script, a secret is no longer a parameter of its own
+			// that masking can find by name.
+			return mc, "", nil, refuse(fmt.Sprintf("it carries the secret parameter %q", k))
+		}
+	}
 	mc = driver.MergedCall{Method: c.name, Values: values}
 	if err := m.Mergeable(mc); err != nil {
 		return mc, "", nil, refuse(err.Error())

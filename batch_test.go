@@ -146,6 +146,7 @@ func TestBatchRefusals(t *testing.T) {
 		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"bad": make(chan int)}},
 		snskit.BatchCall{Call: api.Method("users.get"), Params: snskit.Params{"f": snskit.Upload("a.txt", strings.NewReader("x"))}},
 		snskit.BatchCall{Call: api.Method("bad name!")},
+		snskit.BatchCall{Call: api.Method("account.setInfo"), Params: snskit.Params{"client_secret": "s3cret"}},
 	)
 	require.NoError(t, err)
 	assert.NoError(t, res[0].Err)

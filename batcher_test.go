@@ -18,6 +18,7 @@ import (
 	"github.com/snskit/snskit/sandbox"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/tidwall/gjson"
 )
 
 func TestWithBatchingOptionChecks(t *testing.T) {
@@ -316,4 +317,49 @@ func TestBatchingHonoursEachCallersContext(t *testing.T) {
 	tr.CloseIdleConnections()
 	assert.Eventually(t, func() bool { return runtime.NumGoroutine() <= base+1 }, 5*time.Second, 10*time.Millisecond,
 		"goroutines: %d before, %d after", base, runtime.NumGoroutine())
+}
+
+func TestBatchingUnderManyGoroutines(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), 400)
+			return
+		}
+		code := r.Form.Get("code")
+		if code == "" { // a call sent alone
+			fmt.Fprintf(w, `{"response":[{"id":%s}]}`, r.Form.Get("user_ids"))
+			return
+		}
+		var parts []string
+		for _, c := range strings.Split(code, "API.users.get(")[1:] {
+			id := gjson.Get(c[:strings.Index(c, "})")+1], "user_ids").String()
+			parts = append(parts, `[{"id":`+id+`}]`)
+		}
+		fmt.Fprintf(w, `{"response":[%s]}`, strings.Join(parts, ","))
+	}))
+	defer srv.Close()
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithoutRateLimit(), snskit.WithBatching(time.Millisecond),
+		snskit.WithAuth(platforms.VKCommunity(map[int64]string{1: "tok-one", 2: "tok-two"}, 1)))
+	require.NoError(t, err)
+	const n = 400
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			if i%7 == 0 { // some give up at once, some while waiting
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, time.Duration(i%3)*time.Millisecond)
+				defer cancel()
+			}
+			res, err := api.Method("users.get").DoContext(ctx, snskit.Params{"user_ids": i, "group_id": i%2 + 1})
+			if err != nil {
+				assert.ErrorIs(t, err, ctx.Err(), i)
+				return
+			}
+			assert.Equal(t, int64(i), res.Get("0.id").Int(), "call %d got another call's result", i)
+		}()
+	}
+	wg.Wait()
 }
