@@ -153,7 +153,7 @@ func TestCatalogChecksConcurrent(t *testing.T) {
 	srv, n := vkCounter(t)
 	var logs syncBuffer
 	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
-		snskit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), snskit.WithCatalogChecks(snskit.CheckWarn))
+		snskit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), snskit.WithCatalogChecks(snskit.CheckWarn), snskit.WithoutRateLimit())
 	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for i := range 16 {
