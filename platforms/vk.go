@@ -36,6 +36,10 @@ const (
 //     Detail holds captcha_sid, captcha_img, redirect_uri and
 //     request_params; execute's execute_errors give a *snskit.PartialError
 //     beside the result.
+//   - up to 25 calls merge into one execute (driver.Merger: api.Batch,
+//     snskit.WithBatching; vk_execute.go), and lists page by offset/count
+//     or next_from cursors as VK's catalog says (driver.Pager: Call.All;
+//     vk_paging.go). VKUpload does the three steps of an upload.
 //
 // Each token has a budget (driver.Budgeter): 3 requests a second for a user
 // token, 20 for a community token, a service token's by its tier
