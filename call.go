@@ -128,6 +128,7 @@ func (c Call) respond(ctx context.Context, params Params) (*Response, *driver.Dr
 		}
 		res, err := c.api.platform.Decode(r)
 		r.Result = res
+		err = rateLimited(r, err)
 		if err == nil {
 			return r, d, nil
 		}

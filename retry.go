@@ -30,12 +30,15 @@ const maxBackoff = 30 * time.Second
 
 // WithRetry resends a failed call up to max more times (DefaultRetries by
 // default; 0 turns retries off), pausing between tries for a random time
-// between half and all of base, 2*base, 4*base... (capped at 30 s) and
-// stopping as soon as the call's context is done. Only failures that are
+// between half and all of base, 2*base, 4*base... (capped at 30 s), and at
+// least as long as a reply's Retry-After header asks (seconds or an HTTP
+// date; a call asked to wait more than 30 s is not resent), stopping as
+// soon as the call's context is done. Only failures that are
 // safe to resend are:
 //
 //   - refusals the platform says did nothing and may pass (VK's error 6,
-//     too many requests per second);
+//     too many requests per second), and any HTTP 429 (ErrRateLimited on
+//     every platform);
 //   - passing trouble on a call that is safe to repeat (see Call.Idempotent
 //     and Retrier): the platform's own (WeChat's -1, busy), an HTTP 502,
 //     503 or 504, or a connection dropped before any byte of the reply.
@@ -67,6 +70,9 @@ func (c Call) retryReason(d *driver.Draft, r *Response, err error) string {
 	var e *Error
 	if errors.As(err, &e) && hasRT && rt.Transient(d, e) {
 		return "error " + e.Code
+	}
+	if r != nil && r.StatusCode == http.StatusTooManyRequests {
+		return "http 429" // refused unprocessed, by the platform or its gateway
 	}
 	if !c.repeatable(d, rt, hasRT) {
 		return ""
@@ -117,6 +123,12 @@ func (c Call) retry(ctx context.Context, d *driver.Draft, r *Response, err error
 		return false, err
 	}
 	pause := c.backoff(try)
+	if after, ok := retryAfter(r, c.api.cfg.now()); ok {
+		if after > maxBackoff {
+			return false, err // not worth holding the call for
+		}
+		pause = max(pause, after) // never sooner than the platform asks
+	}
 	c.api.debug(ctx, "snskit retry", slog.String("platform", d.Platform), slog.String("method", d.Method),
 		slog.Int("try", try+2), slog.String("reason", reason), slog.Duration("pause", pause),
 		slog.String("error", driver.Redact(err.Error(), d.Secrets())))

@@ -46,6 +46,9 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 	if err != nil {
 		return gjson.Result{}, err
 	}
+	if r.StatusCode == http.StatusTooManyRequests {
+		return gjson.Result{}, rateLimited(r, nil)
+	}
 	doc, err := driver.ParseJSON(r)
 	if err != nil {
 		return gjson.Result{}, err
