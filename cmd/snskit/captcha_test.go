@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,4 +81,39 @@ func TestCallRefreshesAStoredVKIDTokenWithoutSecret(t *testing.T) {
 	assert.NotEqual(t, tok.RefreshToken, now.RefreshToken, "the rotated refresh token is stored")
 	assert.Equal(t, saved.DeviceID, now.DeviceID)
 	assert.NotContains(t, r.all(), now.AccessToken)
+}
+
+func TestCallAsksTheNewCaptchaAndSendsItsToken(t *testing.T) {
+	s := newSandbox(t)
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaNotRobot)
+	in, feed := io.Pipe()
+	var stdout, stderr syncBuffer
+	con := console{stdin: in, stdout: &stdout, stderr: &stderr}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(context.Background(), []string{"call", "-captcha", "ask", "-base-url", s.URL("vk"),
+			"-token", s.Token("vk").AccessToken, "vk", "users.get", "user_ids=1"}, con, testEnv(t, nil))
+	}()
+	// Play the user: read the page from the prompt, pass it, paste the token.
+	var page string
+	require.Eventually(t, func() bool {
+		for _, f := range strings.Fields(stderr.String()) {
+			if strings.Contains(f, "not_robot_captcha") {
+				page = f
+			}
+		}
+		return page != "" && strings.Contains(stderr.String(), "success token: ")
+	}, 10*time.Second, 5*time.Millisecond)
+	tok, err := s.VKSolveCaptcha(context.Background(), page)
+	require.NoError(t, err)
+	_, err = io.WriteString(feed, tok+"\n")
+	require.NoError(t, err)
+	select {
+	case c := <-code:
+		require.Equal(t, exitOK, c, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call did not end")
+	}
+	assert.Contains(t, stdout.String(), `"id":1`)
+	assert.NotContains(t, stdout.String()+stderr.String(), tok, "the pasted token is not echoed")
 }
