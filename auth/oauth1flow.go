@@ -182,11 +182,15 @@ func (f OAuth1Flow) GoString() string { return f.String() }
 // Format prints String whatever the verb.
 func (f OAuth1Flow) Format(s fmt.State, verb rune) { io.WriteString(s, f.String()) }
 
-// oauth1MaskAll masks every occurrence of secrets (of 4 bytes or more) in s.
+// oauth1MaskAll masks every occurrence of secrets (of 4 bytes or more) in s,
+// raw and query- or path-escaped (a form-encoded answer echoes them
+// escaped: OAuth 1.0a secrets often hold '+', '/' and '=').
 func oauth1MaskAll(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, Mask(sec))
+			for _, form := range []string{url.QueryEscape(sec), url.PathEscape(sec), sec} {
+				s = strings.ReplaceAll(s, form, Mask(sec))
+			}
 		}
 	}
 	return s

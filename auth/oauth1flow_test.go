@@ -198,3 +198,18 @@ func TestOAuth1FlowMasksConsumerSecret(t *testing.T) {
 	assert.NotContains(t, shown, "consumer-secret-value")
 	assert.Contains(t, shown, "ck")
 }
+
+// A reply that echoes the secrets form-encoded ('+', '/', '=' escaped) does
+// not show them either.
+func TestOAuth1FlowErrorsHideEscapedSecrets(t *testing.T) {
+	const secret, verifier = "cs+long/secret==", "v3rif|verifier+1"
+	echo := "error=bad&key=" + url.QueryEscape(secret) + "&verifier=" + url.QueryEscape(verifier)
+	f := testFlow(&flowTransport{status: 401, body: echo}, "n", 1)
+	f.ConsumerSecret = secret
+	_, err := f.AccessToken(context.Background(), "rtok-long-token", "rsecret-long", verifier)
+	require.ErrorContains(t, err, "http 401")
+	for _, s := range []string{secret, verifier} {
+		assert.NotContains(t, err.Error(), url.QueryEscape(s))
+		assert.NotContains(t, err.Error(), s)
+	}
+}
