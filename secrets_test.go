@@ -145,3 +145,19 @@ func TestFailedRefreshHoldsNoSecret(t *testing.T) {
 	assert.Contains(t, err.Error(), "refreshing the token failed")
 	leaktest.NoSecret(t, err, oddToken, oddSecret, refreshTok)
 }
+
+// A side request's broken reply was cut to its snippet before masking, so
+// a token across the cut left its first bytes in the error.
+func TestSideRequestSnippetMaskedBeforeCut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, "%s token=%s", strings.Repeat("x", 100), r.URL.Query().Get("access_token"))
+	}))
+	defer srv.Close()
+	const tok = "TOKENPREFIXVISIBLE-0123456789abcdefghij"
+	api, err := snskit.New(platforms.QQ(), snskit.WithApp("100", oddSecret), snskit.WithAuth(auth.Token(tok)), snskit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = api.Method("user.get_user_info").Do(nil)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "TOKENPREFIX")
+}

@@ -23,6 +23,8 @@ type Response struct {
 	// Renren 2.0's "response"). It is set once the platform has decoded the
 	// reply.
 	Result gjson.Result
+
+	secrets []string // masked in the snippets of its errors (Draft.Fetch's)
 }
 
 // ParseJSON parses r.Body as one JSON value, for a platform's Decode. It
@@ -89,7 +91,7 @@ func (r *Response) replyError(reason string) *ReplyError {
 		Method:     r.Method,
 		HTTPStatus: r.StatusCode,
 		Reason:     reason,
-		Snippet:    Snippet(r.Body, 120),
+		Snippet:    Snippet(Redact(r.Body, r.secrets), 120), // mask, then cut
 	}
 }
 
