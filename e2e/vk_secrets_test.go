@@ -1,9 +1,9 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,28 +16,12 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// lockedBuffer is a log sink safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestVKListeningAndVKIDLeakNoSecretEndToEnd(t *testing.T) {
 	s, clock := startSandbox(t)
-	var logs lockedBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs strings.Builder
+	var logMu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(vkLockedWriter{&logMu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logged := func() string { logMu.Lock(); defer logMu.Unlock(); return logs.String() }
 
 	// The long poll key rides in a_check's URL: the debug log masks it.
 	group, err := s.IssueToken("vk", sandbox.TokenOptions{GroupID: 1})
@@ -59,8 +43,8 @@ func TestVKListeningAndVKIDLeakNoSecretEndToEnd(t *testing.T) {
 		keys = append(keys, r.Form["key"]...)
 	}
 	require.NotEmpty(t, keys)
-	require.Contains(t, logs.String(), "a_check", "the polls were logged")
-	leaktest.NoSecret(t, logs.String(), append(keys, group.AccessToken)...)
+	require.Contains(t, logged(), "a_check", "the polls were logged")
+	leaktest.NoSecret(t, logged(), append(keys, group.AccessToken)...)
 
 	// A refused VK ID refresh names neither token.
 	api, login := vkIDLogin(t, s, clock)
@@ -84,5 +68,5 @@ func TestVKListeningAndVKIDLeakNoSecretEndToEnd(t *testing.T) {
 	_, err = capt.Method("users.get").Do(nil)
 	require.ErrorIs(t, err, snskit.ErrCaptcha)
 	leaktest.NoSecret(t, err, answer)
-	leaktest.NoSecret(t, logs.String(), answer)
+	leaktest.NoSecret(t, logged(), answer)
 }

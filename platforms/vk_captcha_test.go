@@ -57,11 +57,18 @@ func recordingHandler(ans snskit.Answer, err error) (snskit.ChallengeHandler, *[
 	}, &got
 }
 
-func TestVKCaptchaOldStyleAnsweredByHandler(t *testing.T) {
-	cs := challenged(1, vkOldCaptcha)
+// captchaAPI is a VK client whose captcha handler answers ans (or fails
+// with err), on a server that challenges the first n calls with body.
+func captchaAPI(t *testing.T, n int, body string, ans snskit.Answer, err error) (*snskit.API, *server, *[]snskit.Challenge) {
+	t.Helper()
+	cs := challenged(n, body)
 	s := newServer(t, cs.answer)
-	h, got := recordingHandler(snskit.Answer{Key: "x7k2"}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	h, got := recordingHandler(ans, err)
+	return newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h)), s, got
+}
+
+func TestVKCaptchaOldStyleAnsweredByHandler(t *testing.T) {
+	api, s, got := captchaAPI(t, 1, vkOldCaptcha, snskit.Answer{Key: "x7k2"}, nil)
 	res, err := api.Method("wall.post").Do(snskit.Params{"message": "hi"})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), res.Get("0.id").Int())
@@ -81,10 +88,7 @@ func TestVKCaptchaOldStyleAnsweredByHandler(t *testing.T) {
 }
 
 func TestVKCaptchaNewStyleSendsSuccessTokenAndRemixstlid(t *testing.T) {
-	cs := challenged(1, vkNewCaptcha)
-	s := newServer(t, cs.answer)
-	h, got := recordingHandler(snskit.Answer{SuccessToken: "succ-token-0123456789"}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, s, got := captchaAPI(t, 1, vkNewCaptcha, snskit.Answer{SuccessToken: "succ-token-0123456789"}, nil)
 	_, err := api.Method("users.get").Do(nil)
 	require.NoError(t, err)
 	require.Len(t, *got, 1)
@@ -114,10 +118,7 @@ func TestVKCaptchaRemixstlidFromCookie(t *testing.T) {
 }
 
 func TestVKValidationReachesHandler(t *testing.T) {
-	cs := challenged(1, vkValidation)
-	s := newServer(t, cs.answer)
-	h, got := recordingHandler(snskit.Answer{}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, s, got := captchaAPI(t, 1, vkValidation, snskit.Answer{}, nil)
 	_, err := api.Method("wall.post").Do(nil)
 	require.NoError(t, err)
 	require.Len(t, *got, 1)
@@ -127,10 +128,7 @@ func TestVKValidationReachesHandler(t *testing.T) {
 }
 
 func TestVKCaptchaGivesUpAfterTries(t *testing.T) {
-	cs := challenged(100, vkOldCaptcha)
-	s := newServer(t, cs.answer)
-	h, got := recordingHandler(snskit.Answer{Key: "wrong"}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, s, got := captchaAPI(t, 100, vkOldCaptcha, snskit.Answer{Key: "wrong"}, nil)
 	_, err := api.Method("wall.post").Do(nil)
 	require.ErrorIs(t, err, snskit.ErrCaptcha)
 	assert.Len(t, *got, snskit.DefaultChallengeTries)
@@ -141,11 +139,8 @@ func TestVKCaptchaGivesUpAfterTries(t *testing.T) {
 }
 
 func TestVKCaptchaHandlerErrorAndNoHandler(t *testing.T) {
-	cs := challenged(100, vkOldCaptcha)
-	s := newServer(t, cs.answer)
 	stop := errors.New("user closed the window")
-	h, _ := recordingHandler(snskit.Answer{}, stop)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, s, _ := captchaAPI(t, 100, vkOldCaptcha, snskit.Answer{}, stop)
 	_, err := api.Method("wall.post").Do(nil)
 	require.ErrorIs(t, err, snskit.ErrCaptcha)
 	require.ErrorIs(t, err, stop)
@@ -167,10 +162,7 @@ func TestVKCaptchaHandlerErrorAndNoHandler(t *testing.T) {
 }
 
 func TestVKCaptchaKeyNeedsSID(t *testing.T) {
-	cs := challenged(1, vkNewCaptcha)
-	s := newServer(t, cs.answer)
-	h, _ := recordingHandler(snskit.Answer{Key: "typed"}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, _, _ := captchaAPI(t, 1, vkNewCaptcha, snskit.Answer{Key: "typed"}, nil)
 	_, err := api.Method("users.get").Do(nil)
 	require.ErrorIs(t, err, snskit.ErrCaptcha)
 	assert.Contains(t, err.Error(), "SuccessToken")
@@ -179,10 +171,7 @@ func TestVKCaptchaKeyNeedsSID(t *testing.T) {
 func TestVKCaptchaAnswerNeverShown(t *testing.T) {
 	const token = "succ-secret-token-42424242"
 	body := `{"error":{"error_code":14,"error_msg":"Captcha needed","captcha_sid":"1","request_params":[{"key":"success_token","value":"` + token + `"}]}}`
-	cs := challenged(100, body)
-	s := newServer(t, cs.answer)
-	h, _ := recordingHandler(snskit.Answer{SuccessToken: token}, nil)
-	api := newAPI(t, platforms.VK(), s, "/vk", snskit.WithAuth(auth.Token("tok-123456789")), snskit.WithCaptcha(h))
+	api, _, _ := captchaAPI(t, 100, body, snskit.Answer{SuccessToken: token}, nil)
 	_, err := api.Method("users.get").Do(nil)
 	require.Error(t, err)
 	var e *snskit.Error
