@@ -102,8 +102,8 @@ type VKCaptcha struct {
 // repeated, at most 5 requests in all. Errors are *snskit.Error values with
 // VK's code: invalid_client (a wrong login or password, or app secret) is
 // snskit.ErrTokenInvalid, need_validation (no TwoFactor callback)
-// snskit.ErrPermission, need_captcha (no Captcha callback) snskit.ErrCaptcha,
-// with VK's fields in Detail. The password never appears in an error or a
+// snskit.ErrPermission, need_captcha (no Captcha callback and no
+// snskit.WithCaptcha handler) snskit.ErrCaptcha, with VK's fields in Detail. The password never appears in an error or a
 // log line. The token's Extra holds user_id.
 func VKDirectAuth(ctx context.Context, api *snskit.API, cfg VKDirectAuthConfig) (*oauth2.Token, error) {
 	const step = "direct auth"
