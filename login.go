@@ -96,7 +96,7 @@ func (l *Login) Exchange(ctx context.Context, code string, opts ...AuthOption) (
 		return nil, fmt.Errorf("snskit: %s login: the redirect carries no code; the user may have denied access", l.api.platform.Name())
 	}
 	tok, err := l.authz.Exchange(contextOrBackground(ctx), l.Driver(), code, authParams(opts))
-	return l.clockExpiry(tok), driver.ScrubError(err, []string{l.api.cfg.appSecret, code})
+	return l.clockExpiry(tok), rateLimitedStatus(driver.ScrubError(err, []string{l.api.cfg.appSecret, code}))
 }
 
 // Refresh renews t with its refresh token.
@@ -105,7 +105,7 @@ func (l *Login) Refresh(ctx context.Context, t *oauth2.Token) (*oauth2.Token, er
 		return nil, fmt.Errorf("snskit: %s login: the token has no refresh token; log in again", l.api.platform.Name())
 	}
 	tok, err := l.authz.Refresh(contextOrBackground(ctx), l.Driver(), t)
-	return l.clockExpiry(tok), driver.ScrubError(err, []string{l.api.cfg.appSecret, t.RefreshToken, t.AccessToken})
+	return l.clockExpiry(tok), rateLimitedStatus(driver.ScrubError(err, []string{l.api.cfg.appSecret, t.RefreshToken, t.AccessToken}))
 }
 
 // clockExpiry sets a token's expiry from its expires_in by the client's

@@ -37,6 +37,26 @@ func rateLimited(r *Response, err error) error {
 	return out
 }
 
+// rateLimitedStatus is rateLimited for errors that carry the reply's status
+// but not the reply (a login's token endpoint): a platform error or a broken
+// reply with HTTP status 429 is ErrRateLimited.
+func rateLimitedStatus(err error) error {
+	if err == nil || errors.Is(err, ErrRateLimited) {
+		return err
+	}
+	var e *Error
+	if errors.As(err, &e) && e.HTTPStatus == http.StatusTooManyRequests {
+		e.Class = ErrRateLimited
+		return err
+	}
+	var re *ReplyError
+	if errors.As(err, &re) && re.HTTPStatus == http.StatusTooManyRequests {
+		return &Error{Platform: re.Platform, Method: re.Method, Code: "http 429",
+			Message: "too many requests", HTTPStatus: re.HTTPStatus, Class: ErrRateLimited}
+	}
+	return err
+}
+
 // retryAfter returns the wait a reply's Retry-After header asks for, in
 // seconds or as an HTTP date (by the clock now), and whether it has one.
 func retryAfter(r *driver.Response, now time.Time) (time.Duration, bool) {

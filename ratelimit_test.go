@@ -100,3 +100,20 @@ func TestUploadTo429IsRateLimited(t *testing.T) {
 	_, err = api.UploadTo(context.Background(), srv.URL+"/upload", snskit.Params{"photo": snskit.Upload("a.jpg", strings.NewReader("x"))})
 	assert.ErrorIs(t, err, snskit.ErrRateLimited)
 }
+
+// A login's token endpoint behind a gateway that answers 429.
+func TestLogin429IsRateLimited(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte("<html><title>429</title></html>"))
+	}))
+	defer srv.Close()
+	for name, p := range map[string]snskit.Platform{"renren": platforms.Renren(), "weixin": platforms.Weixin(), "qq": platforms.QQ()} {
+		api, err := snskit.New(p, snskit.WithBaseURL(srv.URL), snskit.WithApp("100", "secret-0123456789"))
+		require.NoError(t, err)
+		login, err := api.Login("https://example.com/cb")
+		require.NoError(t, err)
+		_, err = login.Exchange(context.Background(), "code-0123456789")
+		assert.ErrorIs(t, err, snskit.ErrRateLimited, "%s: %v", name, err)
+	}
+}
