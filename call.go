@@ -192,7 +192,9 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 	d.Secret(c.api.cfg.appSecret)
 	applyResend(d, c.resend)
 	if err := p.Prepare(ctx, d); err != nil {
-		return d, nil, driver.ScrubError(err, d.Secrets())
+		// A token source's failure (a refresh) may repeat secrets the call
+		// never placed: the refresh token among them.
+		return d, nil, driver.ScrubError(err, append(credentialSecrets(c.api.cfg.auth), d.Secrets()...))
 	}
 	if err := checkURLLength(d, func() bool { return c.verb == "" && c.takesPOST(ctx, d) }); err != nil {
 		return d, nil, err

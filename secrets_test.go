@@ -161,3 +161,18 @@ func TestSideRequestSnippetMaskedBeforeCut(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "TOKENPREFIX")
 }
+
+// A token source whose refresh fails before the call is sent: its error
+// may repeat the refresh token, which the call never placed.
+func TestFailedRefreshBeforeSendingHoldsNoSecret(t *testing.T) {
+	const refreshTok = "refresh|0123456789+abc="
+	refresh := func(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
+		return nil, fmt.Errorf("token endpoint said: invalid_grant for %s", url.QueryEscape(old.RefreshToken))
+	}
+	live := auth.NewLive(&oauth2.Token{AccessToken: oddToken, RefreshToken: refreshTok, Expiry: time.Now().Add(-time.Hour)}, refresh)
+	api, err := snskit.New(fake{}, snskit.WithBaseURL("http://127.0.0.1:1"), snskit.WithAuth(auth.TokenSource(live)))
+	require.NoError(t, err)
+	_, err = api.Method("x.post").Do(nil)
+	require.ErrorContains(t, err, "invalid_grant")
+	leaktest.NoSecret(t, err, refreshTok)
+}
