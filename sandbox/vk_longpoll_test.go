@@ -240,3 +240,21 @@ func TestVKBotsLongPollBoundedHistory(t *testing.T) {
 	assert.Len(t, c.Updates, sandbox.VKLongPollBatch)
 	assert.Equal(t, "m5", vkEventsOf(t, c)[0].Object["message"].(map[string]any)["text"])
 }
+
+// TestVKMessageNewFromTheUserWithTheCommunitysNumber: user 1 writes to
+// community 1; from the community's side the user is the other party, so
+// peer_id is the user and out is 0, although both ids are 1.
+func TestVKMessageNewFromTheUserWithTheCommunitysNumber(t *testing.T) {
+	s, clk := vkStart(t)
+	call := vkCaller(t, s, clk)
+	admin := s.Token(sandbox.VK).AccessToken // user 1, an admin of community 1
+	lp := vkBotsServer(t, s, admin, 1)
+	m := call(admin, "messages.send", url.Values{"peer_id": {"-1"}, "message": {"same number"}, "random_id": {"5"}})
+	require.Zero(t, vkErrCode(m), m)
+	evs := vkEventsOf(t, vkACheck(t, lp, 1, nil))
+	require.Len(t, evs, 1)
+	msg := evs[0].Object["message"].(map[string]any)
+	assert.EqualValues(t, 1, msg["from_id"])
+	assert.EqualValues(t, 1, msg["peer_id"], "the user, not the community")
+	assert.EqualValues(t, 0, msg["out"], "a message the community received")
+}

@@ -186,7 +186,9 @@ func (p *vkPlatform) sendMessage(from, to, random int64, text string) (id, cmid 
 	p.mu.Unlock()
 	switch {
 	case to < 0:
-		p.events.emitGroup(-to, "message_new", func(v string) any { return vkMessageNew(m, -to, v) })
+		// The community sees the message as peer "to" (its own negative id):
+		// from its side, the user is the other party.
+		p.events.emitGroup(-to, "message_new", func(v string) any { return vkMessageNew(m, to, v) })
 	case from < 0:
 		p.events.emitGroup(-from, "message_reply", func(string) any { return m.object(from) })
 	}
