@@ -3,6 +3,7 @@ package snskit_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 	"github.com/snskit/snskit/platforms"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 )
 
 const retryToken = "vk1.a.retry-token-0123456789"
@@ -195,4 +197,42 @@ func TestRetriesAndWaitsAreLoggedWithoutSecrets(t *testing.T) {
 	}
 	assert.Equal(t, 1, retries, "one line per retry:\n%s", buf.String())
 	assert.Equal(t, 1, waits, "the retry waited for the budget's next slot (250 ms at 4/s):\n%s", buf.String())
+}
+
+// rotating hands out "old" once, then "new": another process refreshed the
+// token between the call's start and its reply.
+type rotating struct{ n atomic.Int32 }
+
+func (r *rotating) Token() (*oauth2.Token, error) {
+	if r.n.Add(1) == 1 {
+		return &oauth2.Token{AccessToken: "wx-old-token-0123"}, nil
+	}
+	return &oauth2.Token{AccessToken: "wx-new-token-0123"}, nil
+}
+
+func (r *rotating) Refresh(context.Context, string) error { return nil }
+
+func TestACallThatMetAReplacedTokenIsResentWithTheNewOne(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		if r.URL.Query().Get("access_token") != "wx-new-token-0123" {
+			_, _ = io.WriteString(w, `{"errcode":40001,"errmsg":"invalid credential, access_token is invalid or not latest"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"openid":"o1"}`)
+	}))
+	defer srv.Close()
+	api, err := snskit.New(platforms.Weixin(), snskit.WithAuth(auth.TokenSource(&rotating{}).WithOpenID("o1")), snskit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = api.Method("sns.userinfo").Do(nil)
+	require.NoError(t, err)
+	assert.Equal(t, int32(2), n.Load(), "resent once, with the token that replaced the refused one")
+
+	n.Store(0)
+	static, err := snskit.New(platforms.Weixin(), snskit.WithAuth(auth.Token("wx-old-token-0123").WithOpenID("o1")), snskit.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = static.Method("sns.userinfo").Do(nil)
+	assert.ErrorIs(t, err, snskit.ErrTokenInvalid)
+	assert.Equal(t, int32(1), n.Load(), "a token that nothing replaced is not resent")
 }

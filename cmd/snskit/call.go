@@ -77,6 +77,12 @@ func runCall(ctx context.Context, args []string, con console, env func(string) s
 		return usageFailure(errw, err)
 	}
 	f.out = outputOf(stdout, f, env)
+	if f.rc, err = openRedis(f.redis, func(s ...string) { errw.addSecrets(s...); out.addSecrets(s...) }); err != nil {
+		return usageFailure(errw, err)
+	}
+	if f.rc != nil {
+		defer f.rc.Close()
+	}
 	if f.upload == "" {
 		if err := checkCall(errw, name, pos[1], params, f.strict); err != nil {
 			return usageFailure(errw, err)
@@ -272,6 +278,9 @@ func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
 	}
 	if f.maxBody > 0 {
 		opts = append(opts, snskit.WithMaxBodySize(f.maxBody))
+	}
+	if f.rc != nil { // one budget per credential for every process on this Redis
+		opts = append(opts, snskit.WithLimiter(f.rc))
 	}
 	if f.verbose {
 		h := skipRequestLines{slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	snsredis "github.com/snskit/snskit/redis"
 )
 
 // callFlags are the flags of "snskit call".
@@ -16,6 +18,7 @@ type callFlags struct {
 	appID, appSecret, openID       string
 	apiVersion, baseURL, verb      string
 	query, tokenFile, sandboxState string
+	redis                          string
 	upload                         string
 	raw, dryRun, sandbox, verbose  bool
 	curl, strict                   bool
@@ -35,6 +38,8 @@ type callFlags struct {
 	// stored is the stored token the call uses, when no credential is
 	// given.
 	stored *storedCall
+	// rc is the Redis of -redis, when given.
+	rc *snsredis.Client
 }
 
 // newCallFlagSet binds the flags of "snskit call" to f. The set prints
@@ -61,6 +66,7 @@ func newCallFlagSet(f *callFlags) *flag.FlagSet {
 	fs.StringVar(&f.sandboxState, "sandbox-state", "", sandboxStateUsage)
 	fs.BoolVar(&f.verbose, "v", false, "log each request to stderr (secrets masked)")
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
+	fs.StringVar(&f.redis, "redis", "", redisUsage)
 	fs.Var(&f.valueFiles, "F", "read parameter name's value from the text of a file (`name=path`, - for stdin); repeat for several "+commandLineOnlyNote)
 	fs.Int64Var(&f.maxBody, "max-body", 0, "refuse replies larger than this many `bytes` (default: the library's 16 MiB)")
 	fs.BoolVar(&f.strict, "strict", false, "refuse a call the method catalog finds wrong (unknown method or parameter, missing, wrong type, out of range) instead of warning")

@@ -21,6 +21,7 @@ import (
 type loginFlags struct {
 	appID, appSecret, scope, redirectURI, baseURL  string
 	tokenFile, username, password, sandboxState    string
+	redis                                          string
 	sandbox, noBrowser, oauth1, verbose, vkClassic bool
 	timeout                                        time.Duration
 	given                                          map[string]bool
@@ -41,6 +42,7 @@ func newLoginFlagSet(f *loginFlags) *flag.FlagSet {
 	fs.BoolVar(&f.noBrowser, "no-browser", false, "only print the authorize URL, do not open a browser")
 	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up when the login has not ended after this `duration`; 0 waits forever")
 	fs.StringVar(&f.tokenFile, "token-file", "", "the `file` of stored tokens (default: tokens.json in the snskit directory of the user's config directory)")
+	fs.StringVar(&f.redis, "redis", "", redisUsage)
 	fs.StringVar(&f.username, "username", "", "VK direct auth: the user's login (`phone or email`) instead of a browser")
 	fs.StringVar(&f.password, "password", "", "VK direct auth: the `password` (asked on the terminal when not given; never stored)")
 	fs.BoolVar(&f.vkClassic, "vk-classic", false, "VK: log in with the older oauth.vk.ru code flow (needs -app-secret) instead of VK ID")
@@ -90,7 +92,14 @@ func runLogin(ctx context.Context, args []string, con console, env func(string) 
 	if err := f.check(name); err != nil {
 		return usageFailure(errw, err)
 	}
-	store, err := openStore(f.tokenFile)
+	rc, err := openRedis(f.redis, func(s ...string) { errw.addSecrets(s...); out.addSecrets(s...) })
+	if err != nil {
+		return usageFailure(errw, err)
+	}
+	if rc != nil {
+		defer rc.Close()
+	}
+	store, err := tokenStore(rc, f.tokenFile)
 	if err != nil {
 		return usageFailure(errw, err)
 	}
@@ -205,10 +214,7 @@ func (lr *loginRun) store(ctx context.Context, store auth.Store, s *auth.Saved) 
 		fmt.Fprintf(lr.errw, "snskit: logged in to %s, but the token could not be stored: %v\n", lr.name, err)
 		return exitTransport
 	}
-	path := ""
-	if fs, ok := store.(*auth.FileStore); ok {
-		path = " in " + fs.Path()
-	}
+	path := " in " + storeName(store)
 	fmt.Fprintf(lr.out, "logged in to %s; token stored as %q%s\n", lr.name, key, path)
 	printSaved(lr.out, key, s)
 	if lr.f.sandbox {

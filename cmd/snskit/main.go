@@ -41,6 +41,7 @@ const (
 )
 
 func main() {
+	quietRedis()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	con := console{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, browse: systemBrowser(os.Getenv), terminal: os.Stdin}
 	code := run(ctx, os.Args[1:], con, os.Getenv)

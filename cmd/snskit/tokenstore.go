@@ -11,6 +11,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/auth"
+	snsredis "github.com/snskit/snskit/redis"
 	"golang.org/x/oauth2"
 )
 
@@ -67,12 +68,15 @@ type storedCall struct {
 	key   string
 	saved *auth.Saved
 	store auth.Store
+	// shared is the Redis of -redis, which refreshes the token once for
+	// all processes.
+	shared *snsredis.Client
 }
 
 // loadStored returns the token stored for a call to platform name, or nil
 // when none is (or no token file can be found: noted under -v).
 func (f *callFlags) loadStored(ctx context.Context, key string, log io.Writer) (*storedCall, error) {
-	st, err := openStore(f.tokenFile)
+	st, err := tokenStore(f.rc, f.tokenFile)
 	if err != nil {
 		if f.verbose {
 			fmt.Fprintf(log, "snskit: no stored tokens: %v\n", err)
@@ -82,14 +86,14 @@ func (f *callFlags) loadStored(ctx context.Context, key string, log io.Writer) (
 	s, err := st.Load(ctx, key)
 	if errors.Is(err, auth.ErrNotFound) {
 		if f.verbose {
-			fmt.Fprintf(log, "snskit: no token stored as %q in %s\n", key, st.Path())
+			fmt.Fprintf(log, "snskit: no token stored as %q in %s\n", key, storeName(st))
 		}
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &storedCall{key: key, saved: s, store: st}, nil
+	return &storedCall{key: key, saved: s, store: st, shared: f.rc}, nil
 }
 
 // secrets lists the stored secrets, to be masked in all output.
@@ -177,7 +181,15 @@ func (sc *storedCall) credential(ctx context.Context, api *snskit.API, f *callFl
 		}
 		note("refreshed the token stored as %q (expires %s)", sc.key, expiryText(t.Expiry))
 	}
-	c := auth.TokenSource(login.TokenSource(tok, auth.OnToken(save)))
+	var c *auth.OAuth2
+	if sc.shared != nil { // the token in Redis, refreshed once for every process
+		c = auth.TokenSource(sc.shared.TokenSource(sc.key, login.Refresh, snsredis.OnToken(func(t *oauth2.Token) {
+			errw.addSecrets(t.AccessToken, t.RefreshToken)
+			note("refreshed the token stored as %q in Redis (expires %s)", sc.key, expiryText(t.Expiry))
+		})))
+	} else {
+		c = auth.TokenSource(login.TokenSource(tok, auth.OnToken(save)))
+	}
 	if f.openID != "" {
 		c = c.WithOpenID(f.openID)
 	}
