@@ -8,8 +8,19 @@ import (
 // credentialSecrets returns the secrets a credential holds now, to be
 // masked in errors beside those a call placed: the access and refresh
 // tokens of a source that tells them (auth.Live), a session key, an OAuth
-// 1.0a token's secrets.
+// 1.0a token's secrets. Values under 8 bytes are left out: they were not
+// placed on the request, and would mask ordinary words of the message.
 func credentialSecrets(c auth.Credential) []string {
+	var out []string
+	for _, s := range heldSecrets(c) {
+		if len(s) >= 8 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func heldSecrets(c auth.Credential) []string {
 	switch x := c.(type) {
 	case *auth.OAuth2:
 		if x == nil || x.Source() == nil {
