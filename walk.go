@@ -126,6 +126,10 @@ type walker struct {
 	seen  *idWindow
 	yield func(gjson.Result, error) bool
 	done  bool
+	// repeats counts the items met again since the last new one: a run
+	// longer than the id window means the platform serves the same items
+	// whatever is asked (a count that lies), and the walk ends.
+	repeats int
 }
 
 func (c Call) newWalker(ctx context.Context, params Params, opts []WalkOption, yield func(gjson.Result, error) bool) (*walker, error) {
@@ -251,8 +255,10 @@ func (w *walker) report() {
 // goes on.
 func (w *walker) emit(item gjson.Result) bool {
 	if !w.seen.add(item) {
+		w.repeats++
 		return true
 	}
+	w.repeats = 0
 	w.stats.Items++
 	if !w.yield(item, nil) || w.cfg.limit > 0 && w.stats.Items >= w.cfg.limit {
 		w.done = true
@@ -327,6 +333,7 @@ func (w *walker) numbers() {
 			return
 		}
 		list := items.Array()
+		before := w.stats.Items
 		for _, x := range list {
 			if !w.emit(x) {
 				return
@@ -336,13 +343,19 @@ func (w *walker) numbers() {
 		if len(list) == 0 || w.size > 0 && len(list) < w.size {
 			return
 		}
+		if w.seen.keyed() && w.stats.Items == before {
+			return // a full page of items read already: the platform repeats its last page
+		}
 	}
 }
 
-// cursors walks pages each of which names the next one.
+// cursors walks pages each of which names the next one, until a page
+// names none or one read already (a cursor that cycles).
 func (w *walker) cursors() {
 	at := w.start
+	read := map[string]bool{}
 	for first := true; ; first = false {
+		read[at] = true
 		res := w.fetch([]page{{at: at, size: w.size}})[0]
 		if res.Err != nil {
 			w.fail(res.Err)
@@ -361,7 +374,7 @@ func (w *walker) cursors() {
 		}
 		w.report()
 		next := res.Response.Result.Get(w.p.Next).String()
-		if next == "" || next == at || len(list) == 0 {
+		if next == "" || read[next] || len(list) == 0 {
 			return
 		}
 		at = next

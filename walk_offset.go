@@ -107,8 +107,8 @@ func (w *walker) offsets() {
 			}
 		}
 		w.report()
-		if ended {
-			return
+		if ended || w.repeats > w.seen.cap {
+			return // the end, or nothing but items read already for longer than the id window reaches
 		}
 	}
 }
