@@ -158,6 +158,9 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 	r, d, err := a.Method(method).respond(ctx, valuesParams(values, extra))
 	var pe *PartialError
 	var e *Error
+	// whole: the merged request failed as a whole, and a captcha it got was
+	// the request's, answered (or given up) there.
+	whole := err != nil && !errors.As(err, &pe)
 	if r == nil || err != nil && !errors.As(err, &pe) && !errors.As(err, &e) {
 		for i, c := range calls {
 			out[i].Err = retarget(err, c.Method)
@@ -193,6 +196,10 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 			sd.Platform, sd.Method = r.Platform, c.Method
 			sd.Secret(d.Secrets()...)
 			err = Call{}.finishError(err, sd, sub)
+			if whole {
+				out[i] = BatchResult{Response: sub, Err: err}
+				continue
+			}
 			if again, ok := a.resendChallenged(ctx, c, err); ok {
 				out[i] = again
 				continue
