@@ -72,6 +72,10 @@ func NewVKCallback(cfg VKCallbackConfig) (*VKCallback, error) {
 
 // ServeHTTP serves one request of VK.
 func (h *VKCallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h == nil || h.done == nil {
+		http.Error(w, "snskit: vk callback: a VKCallback not made by platforms.NewVKCallback serves nothing", http.StatusInternalServerError)
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "VK's Callback API POSTs its events", http.StatusMethodNotAllowed)
@@ -109,13 +113,22 @@ func (h *VKCallback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this event is being handled; deliver it again later", http.StatusServiceUnavailable)
 		return
 	}
-	err = h.cfg.Handle(r.Context(), ev)
-	h.finish(ev.EventID, err == nil)
+	err = h.handle(r.Context(), ev)
 	if err != nil {
 		http.Error(w, "the handler failed; deliver the event again", http.StatusInternalServerError)
 		return
 	}
 	_, _ = io.WriteString(w, "ok")
+}
+
+// handle runs Handle on ev and records its end, also when Handle panics
+// (net/http recovers it), so that VK's redelivery is handled then.
+func (h *VKCallback) handle(ctx context.Context, ev VKEvent) (err error) {
+	ok := false
+	defer func() { h.finish(ev.EventID, ok) }()
+	err = h.cfg.Handle(ctx, ev)
+	ok = err == nil
+	return err
 }
 
 // The states of an event id in VKCallback.
