@@ -164,6 +164,7 @@ func (p *vkPoller) run(ctx context.Context) iter.Seq2[VKEvent, error] {
 		}
 		seen := newVKSeen(vkLPSeen)
 		var srv vkLPServer
+		failed := 0 // a_checks answered "failed" in a row
 		for tries := 0; ctx.Err() == nil; {
 			if srv.key == "" {
 				s, sts, err := p.getServer(ctx)
@@ -193,7 +194,13 @@ func (p *vkPoller) run(ctx context.Context) iter.Seq2[VKEvent, error] {
 				continue
 			}
 			tries = 0
-			switch f := doc.Get("failed").Int(); f {
+			f := doc.Get("failed").Int()
+			if f == 0 {
+				failed = 0
+			} else if failed++; failed > 1 && p.sleep(ctx, &failed) != nil {
+				return // failed again at once: back off rather than poll in a tight loop
+			}
+			switch f {
 			case 0:
 			case 1: // history outdated or partly lost: go on from the ts given
 				if nts := doc.Get("ts").String(); nts != "" {
