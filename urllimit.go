@@ -23,7 +23,16 @@ func checkURLLength(d *driver.Draft, post func() bool) error {
 	if d.URL == nil {
 		return nil
 	}
-	n := len(d.URL.String()) + 1
+	get := d.Verb == http.MethodGet && len(d.Files) == 0
+	n := len(d.URL.Scheme) + len(d.URL.Host) + len(d.URL.EscapedPath()) + 4
+	n += queryLen(d.Query)
+	if get {
+		n += queryLen(d.Values)
+	}
+	if n <= MaxURLLength {
+		return nil // the usual call: measured without allocating
+	}
+	n = len(d.URL.String()) + 1
 	sizes := map[string]int{}
 	add := func(v url.Values) {
 		for k, vs := range v {
@@ -33,7 +42,7 @@ func checkURLLength(d *driver.Draft, post func() bool) error {
 		}
 	}
 	add(d.Query)
-	if d.Verb == http.MethodGet && len(d.Files) == 0 {
+	if get {
 		add(d.Values)
 	}
 	for _, s := range sizes {
@@ -56,6 +65,17 @@ func checkURLLength(d *driver.Draft, post func() bool) error {
 	}
 	return d.Err("the %s request URL would be %d bytes, longer than the %d that servers accept (snskit.MaxURLLength); the longest parameters are %q (%d bytes); %s",
 		d.Verb, n, MaxURLLength, names, sizes[names[0]], hint)
+}
+
+// queryLen returns the length of v encoded as a query.
+func queryLen(v url.Values) int {
+	n := 0
+	for k, vs := range v {
+		for _, s := range vs {
+			n += len(k) + escapedLen(s) + 2
+		}
+	}
+	return n
 }
 
 // escapedLen returns len(url.QueryEscape(s)) without building it.
