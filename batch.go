@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/driver"
@@ -155,7 +156,11 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 		}
 		return out
 	}
-	r, d, err := a.Method(method).respond(ctx, valuesParams(values, extra))
+	merged := a.Method(method)
+	if a.repeatableAll(calls) {
+		merged = merged.Idempotent() // only reads inside: resent as each would be alone
+	}
+	r, d, err := merged.respond(ctx, valuesParams(values, extra))
 	var pe *PartialError
 	var e *Error
 	// whole: the merged request failed as a whole, and a captcha it got was
@@ -208,6 +213,24 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 		out[i] = BatchResult{Response: sub, Err: err}
 	}
 	return out
+}
+
+// repeatableAll reports whether every one of calls is safe to send twice
+// by the platform's own rules (driver.Retrier), so that the merged request
+// carrying them is too.
+func (a *API) repeatableAll(calls []driver.MergedCall) bool {
+	rt, ok := a.platform.(driver.Retrier)
+	if !ok {
+		return false
+	}
+	for _, c := range calls {
+		d := driver.NewDraft(apiClient{a})
+		d.Platform, d.Method, d.Segments, d.Values = a.platform.Name(), c.Method, strings.Split(c.Method, "."), c.Values
+		if !rt.Idempotent(d) {
+			return false
+		}
+	}
+	return true
 }
 
 // resendChallenged answers the challenge (a captcha) that err of one call
