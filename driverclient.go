@@ -12,6 +12,7 @@ import (
 
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/driver"
+	"github.com/snskit/snskit/internal/jsonscan"
 	"github.com/tidwall/gjson"
 	"golang.org/x/oauth2"
 )
@@ -121,8 +122,8 @@ func (c apiClient) Send(ctx context.Context, req *http.Request, step string, sec
 // Every field stays reachable through Token.Extra (openid, unionid,
 // user_id, email, Renren's user...).
 func (c apiClient) TokenFromJSON(doc gjson.Result) (*oauth2.Token, error) {
-	fields, ok := doc.Value().(map[string]any)
-	if !ok || doc.Get("access_token").String() == "" {
+	fields := driver.ObjectFields(doc)
+	if fields == nil || doc.Get("access_token").String() == "" {
 		return nil, errors.New("the token answer has no access_token")
 	}
 	return c.a.token(doc.Get("access_token").String(), doc.Get("refresh_token").String(),
@@ -159,8 +160,10 @@ func (a *API) token(access, refresh, typ, expiresIn string, fields map[string]an
 
 // TokenError turns an error of golang.org/x/oauth2's token endpoint calls
 // into a *Error of the platform, classified by classify (given the OAuth
-// error code, such as "invalid_grant"), with secrets masked. Other errors
-// are returned as they are.
+// error code, such as "invalid_grant"), with secrets masked. A successful
+// answer x/oauth2 cannot read (not JSON, nested too deep, no access_token)
+// becomes a *ReplyError, a failure to reach the endpoint a *TransportError;
+// other errors are returned as they are.
 func (lc loginClient) TokenError(step string, err error, classify func(code string) Class, secrets ...string) error {
 	l := lc.l
 	secrets = append(secrets, l.api.cfg.appSecret)
@@ -170,14 +173,20 @@ func (lc loginClient) TokenError(step string, err error, classify func(code stri
 		if errors.As(err, &ue) {
 			return &driver.TransportError{Platform: l.api.platform.Name(), Method: step, Err: driver.ScrubError(err, secrets)}
 		}
+		if msg := err.Error(); strings.HasPrefix(msg, "oauth2: cannot parse") || strings.HasPrefix(msg, "oauth2: server response missing") {
+			// x/oauth2 reads at most 1 MiB of the answer and parses it with
+			// encoding/json, which stops at 10,000 levels of nesting.
+			return &driver.ReplyError{Platform: l.api.platform.Name(), Method: step,
+				Reason: "the token endpoint's answer cannot be read (" + driver.Redact(strings.TrimPrefix(msg, "oauth2: "), secrets) + ")"}
+		}
 		return err
 	}
 	e := &driver.Error{Platform: l.api.platform.Name(), Method: step, Code: re.ErrorCode, Message: re.ErrorDescription}
 	if re.Response != nil {
 		e.HTTPStatus = re.Response.StatusCode
 	}
-	if gjson.ValidBytes(re.Body) {
-		e.Detail = gjson.Parse(string(re.Body))
+	if body := string(re.Body); jsonscan.Valid(body) == nil {
+		e.Detail = gjson.Parse(body)
 	}
 	if e.Code == "" {
 		e.Code = "http " + strconv.Itoa(e.HTTPStatus)

@@ -49,13 +49,14 @@ func (a *API) UploadTo(ctx context.Context, uploadURL string, params Params) (gj
 	if r.StatusCode == http.StatusTooManyRequests {
 		return gjson.Result{}, rateLimited(r, nil)
 	}
-	doc, err := driver.ParseJSON(r)
+	var env [2]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"error", "error_code"}, env[:])
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	if e := doc.Get("error"); e.Type == gjson.String {
+	if e := env[0]; e.Type == gjson.String {
 		code := "upload"
-		if c := doc.Get("error_code"); c.Exists() && c.String() != "" {
+		if c := env[1]; c.Exists() && c.String() != "" {
 			code = c.String()
 		}
 		return doc, &Error{Platform: name, Method: "upload", Code: code, Message: e.String(),

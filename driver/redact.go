@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/snskit/snskit/auth"
-	"github.com/tidwall/gjson"
+	"github.com/snskit/snskit/internal/jsonscan"
 )
 
 // IsSecretParam reports whether a parameter name carries a secret whatever
@@ -115,8 +115,8 @@ func Redact(s string, secrets []string) string {
 // RedactJSON returns the JSON document raw with the values of secret fields
 // masked: object members whose name IsSecretParam, and {"key": name,
 // "value": v} pairs (VK's request_params) whose name is. Other values, and
-// raw itself when it holds no secret field or is not JSON, are returned as
-// they are.
+// raw itself when it holds no secret field or is not JSON (or nests deeper
+// than MaxJSONDepth), are returned as they are.
 func RedactJSON(raw string) string { return masker{}.json(raw) }
 
 // json is RedactJSON that also masks m's secrets inside every string value
@@ -124,7 +124,7 @@ func RedactJSON(raw string) string { return masker{}.json(raw) }
 // Decoding first lets the raw, query- and path-escaped forms find a secret
 // however the JSON escaped it; keys are left alone.
 func (m masker) json(raw string) string {
-	if raw == "" || !gjson.Valid(raw) {
+	if raw == "" || jsonscan.Valid(raw) != nil {
 		return raw
 	}
 	var doc any

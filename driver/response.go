@@ -1,10 +1,15 @@
 package driver
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/snskit/snskit/internal/jsonscan"
 	"github.com/tidwall/gjson"
 )
 
@@ -30,9 +35,39 @@ type Response struct {
 // ParseJSON parses r.Body as one JSON value, for a platform's Decode. It
 // accepts JSON whatever the Content-Type (QQ serves JSON as text/html), skips
 // a UTF-8 byte-order mark and surrounding space, and unwraps JSONP
-// ("callback( {...} );"). An empty body, an HTML page, or a body that is not
-// complete JSON gives a *ReplyError that says so.
+// ("callback( {...} );"). An empty body, an HTML page, a body that is not
+// complete JSON, holds more than one value, or nests arrays and objects
+// deeper than MaxJSONDepth gives a *ReplyError that says so. It checks the
+// body in one pass without recursion, so no reply, however hostile, costs
+// more than time linear in its size, and gjson's recursive parts
+// (Result.Value, Array, ForEach) then recurse at most MaxJSONDepth levels
+// on the document.
 func ParseJSON(r *Response) (gjson.Result, error) {
+	return ParseJSONFields(r, nil, nil)
+}
+
+// MaxJSONDepth is the deepest nesting of arrays and objects ParseJSON
+// accepts in a reply (the outermost array or object is at depth 1), as in
+// encoding/json. Platforms' replies nest a few dozen levels at most.
+const MaxJSONDepth = jsonscan.MaxDepth
+
+// ParseJSONFields is ParseJSON that also reads a platform's envelope in the
+// same pass: vals[k] is set to the value of the reply's first top-level
+// member named keys[k], or to the zero gjson.Result (Exists false) when the
+// reply has none or is not an object. It walks the top-level members once,
+// where one doc.Get per key would scan the whole object each time, and
+// allocates nothing when the reply is good. vals must be at least as long as
+// keys.
+//
+//	var env [2]gjson.Result
+//	doc, err := driver.ParseJSONFields(r, []string{"response", "error"}, env[:])
+func ParseJSONFields(r *Response, keys []string, vals []gjson.Result) (gjson.Result, error) {
+	if len(vals) < len(keys) {
+		return gjson.Result{}, fmt.Errorf("snskit: ParseJSONFields: %d keys but only %d vals", len(keys), len(vals))
+	}
+	for k := range keys {
+		vals[k] = gjson.Result{}
+	}
 	s := strings.TrimSpace(strings.TrimPrefix(r.Body, "\uFEFF"))
 	if s == "" {
 		return gjson.Result{}, r.replyError("empty reply body where JSON was expected")
@@ -48,14 +83,57 @@ func ParseJSON(r *Response) (gjson.Result, error) {
 	if s[0] == '<' {
 		return gjson.Result{}, r.replyError("reply is an HTML or XML page, not JSON; the platform or a proxy answered with an error page")
 	}
-	if !gjson.Valid(s) {
-		reason := "reply is not valid JSON"
-		if s[0] == '{' || s[0] == '[' {
-			reason = "reply is not complete JSON (truncated or malformed)"
+	if err := jsonscan.Object(s, keys, vals); err != nil {
+		for k := range keys {
+			vals[k] = gjson.Result{}
 		}
-		return gjson.Result{}, r.replyError(reason)
+		return gjson.Result{}, r.replyError(jsonReason(s, err))
+	}
+	// s is a substring of r.Body: make the values' Index offsets in it.
+	off := int(uintptr(unsafe.Pointer(unsafe.StringData(s))) - uintptr(unsafe.Pointer(unsafe.StringData(r.Body))))
+	for k := range keys {
+		if vals[k].Exists() {
+			vals[k].Index += off
+		}
 	}
 	return gjson.Parse(s), nil
+}
+
+// ObjectFields returns the members of the JSON object doc as Go values
+// (map[string]any, []any, float64, string, bool, nil), as doc.Value() does,
+// or nil when doc is not an object. It decodes with encoding/json in time
+// linear in doc's size: gjson's Value scans each nested value again at every
+// level above it, which costs the square of the size on a reply nested
+// thousands of levels deep. Token answers' fields go through it.
+func ObjectFields(doc gjson.Result) map[string]any {
+	if !doc.IsObject() {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal([]byte(doc.Raw), &m) != nil {
+		return nil
+	}
+	return m
+}
+
+// jsonReason says why s, which jsonscan refused with err, is not a reply.
+func jsonReason(s string, err error) string {
+	var e *jsonscan.Error
+	if !errors.As(err, &e) {
+		return "reply is not valid JSON"
+	}
+	switch e.Kind {
+	case jsonscan.TooDeep:
+		return "reply nests deeper than " + jsonscan.DepthText + " levels of arrays and objects; no platform sends that"
+	case jsonscan.Trailing:
+		return fmt.Sprintf("reply holds more than one JSON value (more after byte %d)", e.Offset)
+	case jsonscan.Incomplete:
+		return fmt.Sprintf("reply is not complete JSON (truncated after %d bytes)", e.Offset)
+	}
+	if s[0] == '{' || s[0] == '[' {
+		return fmt.Sprintf("reply is not complete JSON (malformed at byte %d)", e.Offset)
+	}
+	return "reply is not valid JSON"
 }
 
 // UnwrapJSONP returns the JSON inside a JSONP reply such as

@@ -200,7 +200,8 @@ func kaixinSign(d *driver.Draft, c *auth.OAuth1) error {
 }
 
 func (kaixin) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
+	var env [1]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"error_code"}, env[:])
 	failed := r.StatusCode >= 400
 	if err != nil {
 		if failed {
@@ -209,7 +210,7 @@ func (kaixin) Decode(r *snskit.Response) (gjson.Result, error) {
 		return gjson.Result{}, err
 	}
 	if doc.IsObject() {
-		if c := doc.Get("error_code"); c.Exists() && c.String() != "" && c.String() != "0" {
+		if c := env[0]; c.Exists() && c.String() != "" && c.String() != "0" {
 			return gjson.Result{}, kaixinError(r, doc)
 		}
 	}

@@ -80,15 +80,16 @@ func KaixinOAuth1(api *snskit.API, callback string, scopes ...string) (*auth.OAu
 // kaixinOAuth1Reply turns Kaixin's error replies to the OAuth 1.0a
 // endpoints into *snskit.Error values.
 func kaixinOAuth1Reply(step string, status int, header http.Header, body []byte) error {
-	var doc gjson.Result
-	if gjson.ValidBytes(body) {
-		doc = gjson.ParseBytes(body)
+	r := &snskit.Response{Platform: "kaixin", Method: "oauth1 " + step, StatusCode: status, Header: header, Body: string(body)}
+	var env [1]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"error_code"}, env[:])
+	if err != nil {
+		doc = gjson.Result{} // an urlencoded answer, or an unreadable one
 	}
-	if status < 400 && !doc.Get("error_code").Exists() {
+	if status < 400 && !env[0].Exists() {
 		return nil
 	}
-	return kaixinError(&snskit.Response{Platform: "kaixin", Method: "oauth1 " + step, StatusCode: status,
-		Header: header, Body: string(body)}, doc)
+	return kaixinError(r, doc)
 }
 
 // kaixinApp checks that api is a Kaixin client with an app key and secret.

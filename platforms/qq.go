@@ -241,11 +241,11 @@ func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send 
 	if err != nil {
 		return "", "", err
 	}
-	doc, err := driver.ParseJSON(r)
+	doc, env, err := qqParse(r)
 	if err != nil {
 		return "", "", err
 	}
-	if e := qqError(r, doc); e != nil {
+	if e := qqError(r, doc, &env); e != nil {
 		return "", "", e
 	}
 	openid = doc.Get("openid").String()
@@ -256,11 +256,11 @@ func qqFetchMe(ctx context.Context, me *url.URL, tok string, unionID bool, send 
 }
 
 func (*qq) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
+	doc, env, err := qqParse(r)
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	if e := qqError(r, doc); e != nil {
+	if e := qqError(r, doc, &env); e != nil {
 		return gjson.Result{}, e
 	}
 	if r.StatusCode >= 300 {
@@ -269,12 +269,24 @@ func (*qq) Decode(r *snskit.Response) (gjson.Result, error) {
 	return doc, nil
 }
 
+// qqEnvelope is the members of a QQ reply that say whether it failed: an
+// OAuth-style error, or ret (with errcode in Tencent Weibo's replies).
+type qqEnvelope [5]gjson.Result
+
+// qqParse parses a QQ reply (JSON or JSONP), reading its qqEnvelope in the
+// same pass.
+func qqParse(r *snskit.Response) (gjson.Result, qqEnvelope, error) {
+	var env qqEnvelope
+	doc, err := driver.ParseJSONFields(r, []string{"error", "error_description", "ret", "msg", "errcode"}, env[:])
+	return doc, env, err
+}
+
 // qqError returns the error of a reply that has a nonzero ret or an
 // "error" key, or nil.
-func qqError(r *snskit.Response, doc gjson.Result) *snskit.Error {
-	e, msg := doc.Get("error"), doc.Get("error_description").String()
+func qqError(r *snskit.Response, doc gjson.Result, env *qqEnvelope) *snskit.Error {
+	e, msg := env[0], env[1].String()
 	if e.Type == gjson.Null {
-		e, msg = doc.Get("ret"), doc.Get("msg").String()
+		e, msg = env[2], env[3].String()
 	}
 	code := strings.TrimSpace(e.String())
 	if e.Type == gjson.Null || code == "0" {
@@ -282,7 +294,7 @@ func qqError(r *snskit.Response, doc gjson.Result) *snskit.Error {
 	}
 	class := snskit.ErrUnclassified
 	if n, err := strconv.ParseInt(code, 10, 64); err == nil {
-		class = qqClass(n, doc.Get("errcode").Exists())
+		class = qqClass(n, env[4].Exists())
 	}
 	return &snskit.Error{
 		Platform:   "qq",

@@ -208,16 +208,16 @@ func qqToken(ctx context.Context, l driver.Login, rawQuery string, secrets ...st
 	}
 	body := strings.TrimSpace(strings.TrimPrefix(r.Body, "\uFEFF"))
 	_, jsonp := driver.UnwrapJSONP(body)
-	if body == "" || jsonp || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "<") {
-		doc, err := driver.ParseJSON(r)
+	if body == "" || jsonp || strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[") || strings.HasPrefix(body, "<") {
+		doc, env, err := qqParse(r)
 		if err != nil {
 			return nil, nil, tencentHideToken(err, r)
 		}
-		if e := qqError(r, doc); e != nil {
+		if e := qqError(r, doc, &env); e != nil {
 			e.Message = driver.Redact(e.Message, append(secrets, l.AppSecret()))
 			return nil, nil, e
 		}
-		fields, _ := doc.Value().(map[string]any)
+		fields := driver.ObjectFields(doc)
 		tok, err := l.TokenFromJSON(doc)
 		if err != nil {
 			return nil, nil, qqBadToken(r, err)

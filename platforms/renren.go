@@ -107,27 +107,19 @@ func (renren) Prepare(ctx context.Context, d *driver.Draft) error {
 }
 
 func (renren) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
+	// One pass over the reply checks it and finds the envelope's members.
+	var env [3]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"response", "error", "error_description"}, env[:])
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	// One pass over the envelope's keys rather than one lookup per key.
-	var e, res gjson.Result
-	doc.ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "error":
-			e = v
-		case "response":
-			res = v
-		}
-		return true
-	})
+	res, e := env[0], env[1]
 	if e.Exists() {
 		switch {
 		case e.IsObject():
 			return gjson.Result{}, renrenError(r, e, e.Get("code").String(), e.Get("message").String())
 		case e.Type == gjson.String: // OAuth 2.0 style: {"error": "invalid_token", "error_description"}
-			return gjson.Result{}, renrenError(r, doc, e.String(), doc.Get("error_description").String())
+			return gjson.Result{}, renrenError(r, doc, e.String(), env[2].String())
 		}
 		return gjson.Result{}, r.BadReply("Renren error that is neither an object nor a string")
 	}

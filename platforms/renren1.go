@@ -274,17 +274,18 @@ func (*renren1) Idempotent(d *driver.Draft) bool {
 }
 
 func (*renren1) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
+	var env [2]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"error_code", "error_msg"}, env[:])
 	if err != nil {
 		return gjson.Result{}, err
 	}
 	if doc.IsObject() {
-		if ec := doc.Get("error_code"); ec.Exists() && ec.String() != "0" {
+		if ec := env[0]; ec.Exists() && ec.String() != "0" {
 			return gjson.Result{}, &snskit.Error{
 				Platform:   "renren1",
 				Method:     r.Method,
 				Code:       ec.String(),
-				Message:    doc.Get("error_msg").String(),
+				Message:    env[1].String(),
 				HTTPStatus: r.StatusCode,
 				Class:      renren1Class(ec.Int()),
 				Detail:     doc,

@@ -123,23 +123,12 @@ func (v vk) Prepare(ctx context.Context, d *driver.Draft) error {
 }
 
 func (vk) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
-	if err != nil {
+	// One pass over the reply checks it and finds the envelope's members.
+	var env [3]gjson.Result
+	if _, err := driver.ParseJSONFields(r, []string{"response", "error", "execute_errors"}, env[:]); err != nil {
 		return gjson.Result{}, err
 	}
-	// One pass over the envelope's keys rather than one lookup per key.
-	var e, res, ee gjson.Result
-	doc.ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case "error":
-			e = v
-		case "response":
-			res = v
-		case "execute_errors":
-			ee = v
-		}
-		return true
-	})
+	res, e, ee := env[0], env[1], env[2]
 	if e.Exists() {
 		if e.IsObject() {
 			return gjson.Result{}, vkError(r, e)

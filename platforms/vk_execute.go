@@ -135,11 +135,11 @@ func VKExecuteScript(calls []driver.MergedCall) (string, error) {
 }
 
 func (vk) Split(calls []driver.MergedCall, r *snskit.Response) ([]string, error) {
-	doc, err := driver.ParseJSON(r)
-	if err != nil {
+	var env [3]gjson.Result
+	if _, err := driver.ParseJSONFields(r, []string{"response", "error", "execute_errors"}, env[:]); err != nil {
 		return nil, err
 	}
-	if e := doc.Get("error"); e.Exists() {
+	if e := env[1]; e.Exists() {
 		if !e.IsObject() {
 			return nil, r.BadReply("VK error that is not an object")
 		}
@@ -156,12 +156,12 @@ func (vk) Split(calls []driver.MergedCall, r *snskit.Response) ([]string, error)
 		}
 		return out, nil
 	}
-	res := doc.Get("response")
+	res := env[0]
 	if !res.Exists() {
 		return nil, r.BadReply(`VK reply has neither "response" nor "error"`)
 	}
 	var errs []gjson.Result
-	for _, x := range doc.Get("execute_errors").Array() {
+	for _, x := range env[2].Array() {
 		if strings.EqualFold(x.Get("method").String(), "execute") {
 			if vkTooBig(x) {
 				return nil, driver.ErrMergeTooBig

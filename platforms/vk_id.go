@@ -195,7 +195,7 @@ func (p vkIDPlatform) tokenCall(ctx context.Context, l driver.Login, path string
 	if err != nil {
 		return nil, fmt.Errorf("snskit: vk id %s: %v", step, err)
 	}
-	fields, _ := doc.Value().(map[string]any)
+	fields := driver.ObjectFields(doc)
 	fields["device_id"] = form.Get("device_id")
 	if old != nil {
 		for _, k := range []string{"id_token", "user_id", "scope"} {

@@ -132,11 +132,12 @@ func weixinNeedsOpenID(method string) bool {
 }
 
 func (weixin) Decode(r *snskit.Response) (gjson.Result, error) {
-	doc, err := driver.ParseJSON(r)
+	var env [2]gjson.Result
+	doc, err := driver.ParseJSONFields(r, []string{"errcode", "errmsg"}, env[:])
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	ec := doc.Get("errcode")
+	ec := env[0]
 	if !ec.Exists() {
 		if r.StatusCode >= 300 {
 			return gjson.Result{}, r.BadReply("WeChat answered an HTTP error without an errcode")
@@ -154,7 +155,7 @@ func (weixin) Decode(r *snskit.Response) (gjson.Result, error) {
 		Platform:   "weixin",
 		Method:     r.Method,
 		Code:       strconv.FormatInt(code, 10),
-		Message:    weixinMessage(doc.Get("errmsg").String()),
+		Message:    weixinMessage(env[1].String()),
 		HTTPStatus: r.StatusCode,
 		Class:      weixinClass(code),
 		Detail:     doc,

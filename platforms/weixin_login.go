@@ -186,7 +186,7 @@ func weixinToken(ctx context.Context, l driver.Login, path, rawQuery string, sec
 		}
 		return nil, nil, tencentHideToken(err, r)
 	}
-	fields, _ := doc.Value().(map[string]any)
+	fields := driver.ObjectFields(doc)
 	tok, err := l.TokenFromJSON(doc)
 	if err != nil {
 		return nil, nil, &snskit.ReplyError{Platform: "weixin", Method: path, HTTPStatus: r.StatusCode, Reason: "WeChat's token answer: " + err.Error()}
