@@ -2,6 +2,7 @@ package platforms_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/snskit/snskit"
@@ -21,6 +22,9 @@ func FuzzDecode(f *testing.F) {
 		`{"ret":1002,"msg":"请先登录"}`,
 		`{"error_code":"40102","error":"x","request":"/friends/me.json"}`,
 		`[{"uid":1}]`, `<html><title>502</title></html>`, ``, `{"a":`, "\xff\xfe", `null`, `"str"`, `1e999`,
+		`{"response":1}{"response":2}`, `{"response":1} x`, `{"\u0065rror":{"error_code":5}}`,
+		strings.Repeat("[", 20000), strings.Repeat(`{"a":`, 20000), strings.Repeat(`[{"a":[`, 5000),
+		`{"response":` + strings.Repeat("[", 20000), `callback( ` + strings.Repeat(`{"ret":`, 20000) + ` );`,
 	} {
 		f.Add(seed, 200)
 		f.Add(seed, 502)

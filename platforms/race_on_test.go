@@ -1,0 +1,7 @@
+//go:build race
+
+package platforms_test
+
+// raceSlow is how much slower the race detector makes the tests that hold a
+// call to a deadline: ten times under -race.
+const raceSlow = 10
