@@ -223,11 +223,14 @@ func (lr *loginRun) store(ctx context.Context, store auth.Store, s *auth.Saved) 
 	return exitOK
 }
 
-// loginExit returns the exit code of a failed login step.
+// loginExit returns the exit code of a failed login step: exitTransport
+// when no usable reply came (an unreadable one included), exitPlatform when
+// the platform refused.
 func loginExit(err error) int {
 	var terr *snskit.TransportError
+	var rerr *snskit.ReplyError
 	var nerr net.Error
-	if errors.As(err, &terr) || errors.As(err, &nerr) ||
+	if errors.As(err, &terr) || errors.As(err, &rerr) || errors.As(err, &nerr) ||
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return exitTransport
 	}
