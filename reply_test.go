@@ -2,8 +2,10 @@ package snskit_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/snskit/snskit"
@@ -43,5 +45,30 @@ func TestCutBodiesAreReplyErrors(t *testing.T) {
 			require.ErrorAs(t, err, &re)
 			assert.Contains(t, err.Error(), c.want)
 		})
+	}
+}
+
+// TestBigChunkedBody: a body without a Content-Length, read in blocks, comes
+// back whole, byte for byte, across the blocks it was read in.
+func TestBigChunkedBody(t *testing.T) {
+	for _, size := range []int{100, 4096, 4097, 3<<20 + 17} {
+		var b strings.Builder
+		for i := 0; b.Len() < size; i++ {
+			b.WriteByte('a' + byte(i%26))
+		}
+		body := `{"ok":"` + b.String() + `"}`
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for rest := body; rest != ""; { // chunked, in odd-sized writes
+				n := min(len(rest), 7001)
+				_, _ = io.WriteString(w, rest[:n])
+				w.(http.Flusher).Flush()
+				rest = rest[n:]
+			}
+		}))
+		r, err := fakeAPI(t, srv.URL).Method("x.get").Response(context.Background(), nil)
+		srv.Close()
+		require.NoError(t, err, "size %d", size)
+		assert.Equal(t, body, r.Body, "size %d", size)
+		assert.Equal(t, b.String(), r.Result.String())
 	}
 }

@@ -35,25 +35,9 @@ func readBody(resp *http.Response, limit int64) (string, error) {
 			return "", fmt.Errorf("reading reply body: %w", err)
 		}
 	} else {
-		buf = make([]byte, 0, 4096)
-		for {
-			if len(buf) == cap(buf) {
-				buf = append(buf, 0)[:len(buf)]
-			}
-			n, err := resp.Body.Read(buf[len(buf):cap(buf)])
-			buf = buf[:len(buf)+n]
-			if int64(len(buf)) > limit {
-				return "", fmt.Errorf("reply body is larger than the limit of %d bytes; raise it with snskit.WithMaxBodySize", limit)
-			}
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if errors.Is(err, io.ErrUnexpectedEOF) {
-					return "", fmt.Errorf("reply body truncated after %d bytes", len(buf))
-				}
-				return "", fmt.Errorf("reading reply body: %w", err)
-			}
+		var err error
+		if buf, err = readUnsized(resp.Body, limit); err != nil {
+			return "", err
 		}
 	}
 	if len(buf) == 0 {
@@ -61,4 +45,45 @@ func readBody(resp *http.Response, limit int64) (string, error) {
 	}
 	// buf is never written again, so it can back an immutable string.
 	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
+}
+
+// readUnsized reads a body of unknown length (chunked, or ended by closing
+// the connection), bounded by limit. It reads into blocks that double from
+// 4 KiB up to 1 MiB, none copied while reading, and returns the first block
+// itself when the body fits in it, else one buffer of the exact size: the
+// heap beyond the body stays under its size plus 1 MiB, where growing one
+// slice by append would allocate about four times the body.
+func readUnsized(r io.Reader, limit int64) ([]byte, error) {
+	const first, most = 4 << 10, 1 << 20
+	buf := make([]byte, 0, first)
+	var full [][]byte // the blocks before buf, each filled
+	total := 0
+	for {
+		if len(buf) == cap(buf) {
+			full = append(full, buf)
+			buf = make([]byte, 0, min(2*cap(buf), most))
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf, total = buf[:len(buf)+n], total+n
+		if int64(total) > limit {
+			return nil, fmt.Errorf("reply body is larger than the limit of %d bytes; raise it with snskit.WithMaxBodySize", limit)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, fmt.Errorf("reply body truncated after %d bytes", total)
+			}
+			return nil, fmt.Errorf("reading reply body: %w", err)
+		}
+	}
+	if len(full) == 0 {
+		return buf, nil
+	}
+	out := make([]byte, 0, total)
+	for _, b := range full {
+		out = append(out, b...)
+	}
+	return append(out, buf...), nil
 }
