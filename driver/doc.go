@@ -2,8 +2,10 @@
 // speaks, as database/sql/driver is to database/sql: what a platform
 // implements (Platform, and the optional capabilities it may add), what
 // snskit hands it (a Draft of each call, a Client for side requests, a
-// Login for OAuth flows), and the helpers platforms share (ParseJSON,
-// UnwrapJSONP, the Redact functions).
+// Login for OAuth flows), and the helpers platforms share (ParseJSON and
+// ParseJSONFields, which check a reply in one pass with its nesting bounded
+// by MaxJSONDepth and read the envelope in the same pass; ObjectFields;
+// UnwrapJSONP; the Redact functions).
 //
 // Applications use package snskit and the platforms package; they need
 // this package only to write a platform of their own.
