@@ -53,3 +53,28 @@ func TestBatchOfReadsIsRetriedAsReadsAre(t *testing.T) {
 	assert.Error(t, res[1].Err)
 	assert.Equal(t, 1, hits["/method/execute"], "a write inside: never resent")
 }
+
+// A call marked Idempotent keeps its retries through WithBatching.
+func TestBatchingKeepsCallIdempotent(t *testing.T) {
+	var mu sync.Mutex
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hits++
+		n := hits
+		mu.Unlock()
+		if n == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprint(w, `{"response":{"post_id":5}}`)
+	}))
+	defer srv.Close()
+	api, err := snskit.New(platforms.VK(), snskit.WithBaseURL(srv.URL), snskit.WithAuth(auth.Token("tok")),
+		snskit.WithoutRateLimit(), snskit.WithRetry(2, time.Millisecond), snskit.WithBatching(0))
+	require.NoError(t, err)
+	res, err := api.Method("wall.post").Idempotent().Do(snskit.Params{"message": "hi"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(5), res.Get("post_id").Int())
+	assert.Equal(t, 2, hits)
+}

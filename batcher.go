@@ -28,7 +28,8 @@ const DefaultBatchWindow = 5 * time.Millisecond
 //
 // Calls that must go alone are sent alone: on VK execute itself, the
 // upload-save methods, calls with files or a forced verb, captcha resends
-// and calls carrying their own access_token. Calls of different
+// and calls carrying their own access_token, and calls marked
+// Call.Idempotent, which keep their retries. Calls of different
 // credentials (a VK community token per group_id) never share a request.
 // A merged request is one request for rate limits (WithRateLimit) and
 // retries. New fails with WithBatching on a platform that cannot merge
@@ -102,8 +103,8 @@ func (a *API) batcherOf() *batcher {
 // alone (or is refused, which sending it alone reports).
 func (b *batcher) do(ctx context.Context, c Call, params Params) (BatchResult, bool) {
 	m, ok := c.api.platform.(driver.Merger)
-	if !ok {
-		return BatchResult{}, false
+	if !ok || c.idempotent {
+		return BatchResult{}, false // Idempotent: its retries are its own, which a merged request cannot keep
 	}
 	mc, cred, extra, err := c.mergeable(m, params)
 	if err != nil {
