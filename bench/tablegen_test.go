@@ -89,16 +89,22 @@ func verdict(r tableRow) string {
 
 // replaceBetween puts table between the markers of the file at path.
 func replaceBetween(path, table string) error {
+	return replaceMarked(path, tableBegin, tableEnd, table)
+}
+
+// replaceMarked replaces what is between the lines begin and end in the
+// file at path with table.
+func replaceMarked(path, begin, end, table string) error {
 	old, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
 	s := string(old)
-	i, j := strings.Index(s, tableBegin), strings.Index(s, tableEnd)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
 	if i < 0 || j < i {
-		return fmt.Errorf("%s has no speed table markers (%q ... %q)", path, tableBegin, tableEnd)
+		return fmt.Errorf("%s has no table markers (%q ... %q)", path, begin, end)
 	}
-	s = s[:i+len(tableBegin)] + "\n" + table + s[j:]
+	s = s[:i+len(begin)] + "\n" + table + s[j:]
 	return os.WriteFile(path, []byte(s), 0o644)
 }
 
