@@ -83,29 +83,20 @@ func (p *vkPlatform) groupsEditCallbackServer(c *vkCall) (any, *vkError) {
 
 // groups.deleteCallbackServer -> 1
 func (p *vkPlatform) groupsDeleteCallbackServer(c *vkCall) (any, *vkError) {
-	gid, err := c.manageGroup()
-	if err != nil {
-		return nil, err
-	}
-	e := p.events
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.server(gid, c, true)
-	if err != nil {
-		return nil, err
-	}
-	cb := e.callbacks(gid)
-	for i, x := range cb.servers {
-		if x == s {
-			cb.servers = append(cb.servers[:i:i], cb.servers[i+1:]...)
+	return p.withServer(c, func(e *vkEvents, gid int64, s *vkCBServer) (any, *vkError) {
+		cb := e.callbacks(gid)
+		for i, x := range cb.servers {
+			if x == s {
+				cb.servers = append(cb.servers[:i:i], cb.servers[i+1:]...)
+			}
 		}
-	}
-	s.gone = true
-	select {
-	case s.kick <- struct{}{}:
-	default:
-	}
-	return 1, nil
+		s.gone = true
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+		return 1, nil
+	})
 }
 
 // groups.getCallbackServers -> {"count","items":[{id,title,creator_id,url,secret_key,status}]}
@@ -143,33 +134,26 @@ func (p *vkPlatform) groupsGetCallbackConfirmationCode(c *vkCall) (any, *vkError
 
 // groups.setCallbackSettings -> 1
 func (p *vkPlatform) groupsSetCallbackSettings(c *vkCall) (any, *vkError) {
-	gid, err := c.manageGroup()
-	if err != nil {
-		return nil, err
-	}
-	if v := c.params["api_version"]; v != "" && vkCheckVersion(v) != nil {
-		return nil, vkParamErr("api_version is invalid")
-	}
-	e := p.events
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, err := e.server(gid, c, true)
-	if err != nil {
-		return nil, err
-	}
-	if v := c.params["api_version"]; v != "" {
-		s.version = v
-	}
-	for _, t := range vkLPEventTypes() {
-		if on, ok := c.params[t]; ok {
-			s.on[t] = on == "1" || on == "true"
-		}
-	}
-	return 1, nil
+	return p.withServer(c, func(e *vkEvents, gid int64, s *vkCBServer) (any, *vkError) {
+		return vkEventSettings(c, &s.version, func(t, v string) { s.on[t] = v == "1" || v == "true" })
+	})
 }
 
 // groups.getCallbackSettings -> {"api_version","events":{type:0|1}}
 func (p *vkPlatform) groupsGetCallbackSettings(c *vkCall) (any, *vkError) {
+	return p.withServer(c, func(e *vkEvents, gid int64, s *vkCBServer) (any, *vkError) {
+		events := map[string]int{}
+		for _, t := range vkLPEventTypes() {
+			events[t] = vkBit(s.on[t])
+		}
+		return map[string]any{"api_version": s.version, "events": events}, nil
+	})
+}
+
+// withServer runs fn for the callback server a groups.*Callback* call
+// names (server_id), in a community the caller manages, with the events'
+// lock held.
+func (p *vkPlatform) withServer(c *vkCall, fn func(e *vkEvents, gid int64, s *vkCBServer) (any, *vkError)) (any, *vkError) {
 	gid, err := c.manageGroup()
 	if err != nil {
 		return nil, err
@@ -181,11 +165,25 @@ func (p *vkPlatform) groupsGetCallbackSettings(c *vkCall) (any, *vkError) {
 	if err != nil {
 		return nil, err
 	}
-	events := map[string]int{}
-	for _, t := range vkLPEventTypes() {
-		events[t] = vkBit(s.on[t])
+	return fn(e, gid, s)
+}
+
+// vkEventSettings applies the api_version and per-event-type flags of a
+// groups.set*Settings call: the version to *version, each type's value to
+// set. It answers 1, or error 100 for an api_version VK would not take.
+func vkEventSettings(c *vkCall, version *string, set func(eventType, value string)) (any, *vkError) {
+	if v := c.params["api_version"]; v != "" {
+		if vkCheckVersion(v) != nil {
+			return nil, vkParamErr("api_version is invalid")
+		}
+		*version = v
 	}
-	return map[string]any{"api_version": s.version, "events": events}, nil
+	for _, t := range vkLPEventTypes() {
+		if v, ok := c.params[t]; ok {
+			set(t, v)
+		}
+	}
+	return 1, nil
 }
 
 // VKAddCallbackServer registers a callback server for community groupID as

@@ -94,27 +94,15 @@ func (p *vkPlatform) groupsSetLongPollSettings(c *vkCall) (any, *vkError) {
 	if err != nil {
 		return nil, err
 	}
-	if v := c.params["api_version"]; v != "" {
-		if err := vkCheckVersion(v); err != nil {
-			return nil, vkParamErr("api_version is invalid")
-		}
-	}
 	e := p.events
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.settings(gid)
-	if en, ok := c.params["enabled"]; ok {
+	out, err := vkEventSettings(c, &s.version, func(t, v string) { s.off[t] = v == "0" || v == "false" })
+	if en, ok := c.params["enabled"]; ok && err == nil {
 		s.disabled = en == "0" || en == "false"
 	}
-	if v := c.params["api_version"]; v != "" {
-		s.version = v
-	}
-	for _, t := range vkLPEventTypes() {
-		if on, ok := c.params[t]; ok {
-			s.off[t] = on == "0" || on == "false"
-		}
-	}
-	return 1, nil
+	return out, err
 }
 
 // groups.getLongPollSettings: https://dev.vk.com/ru/method/groups.getLongPollSettings
