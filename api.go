@@ -23,7 +23,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -38,6 +37,9 @@ const Version = "0.1.0"
 type API struct {
 	platform Platform
 	cfg      config
+	// endpoints caches resolved platform URLs: not configuration, and
+	// invisible but for speed.
+	endpoints endpoints
 }
 
 // New returns a client of platform configured by opts. Options check their
@@ -107,34 +109,13 @@ func (a *API) Version() string { return a.cfg.version }
 
 // NS starts a method chain at the namespace name: api.NS("users").M("get").
 func (a *API) NS(name string) Namespace {
-	return Namespace{api: a, path: []string{name}}
+	return Namespace{api: a, name: name, bad: !validName(name)}
 }
 
 // Method returns the call of a dotted method name as a platform's docs write
 // it: "users.get", "user.friend.list", "user.get_user_info".
 func (a *API) Method(dotted string) Call {
 	return newCall(a, strings.Split(dotted, "."))
-}
-
-// endpoint returns rawURL routed to the client's base URL when one is set
-// (see WithBaseURL), and rawURL parsed otherwise.
-func (a *API) endpoint(rawURL string) (*url.URL, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("snskit: bad platform URL %q: %w", rawURL, err)
-	}
-	b := a.cfg.baseURL
-	if b == nil {
-		return u, nil
-	}
-	out := *b
-	out.Path = strings.TrimSuffix(b.Path, "/") + u.Path
-	if u.RawPath != "" || b.RawPath != "" {
-		out.RawPath = strings.TrimSuffix(b.EscapedPath(), "/") + u.EscapedPath()
-	}
-	out.RawQuery = u.RawQuery
-	out.Fragment = u.Fragment
-	return &out, nil
 }
 
 // send sends req and reads its reply once. secrets are masked in any error.

@@ -28,14 +28,19 @@ type Call struct {
 }
 
 func newCall(a *API, segs []string) Call {
-	c := Call{api: a, segs: segs, name: joinDots(segs)}
+	name := joinDots(segs)
 	for _, s := range segs {
 		if !validName(s) {
-			c.err = &CallError{Platform: platformName(a), Reason: fmt.Sprintf("invalid method name %q: each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like \"users.get\")", c.name)}
-			break
+			return invalidCall(a, name)
 		}
 	}
-	return c
+	return Call{api: a, segs: segs, name: name}
+}
+
+// invalidCall is the call of a method name that is not one: it fails when
+// called, saying so.
+func invalidCall(a *API, name string) Call {
+	return Call{api: a, name: name, err: &CallError{Platform: platformName(a), Reason: fmt.Sprintf("invalid method name %q: each dot-separated name must be non-empty ASCII letters, digits, '_' or '-' (like \"users.get\")", name)}}
 }
 
 func platformName(a *API) string {
@@ -196,10 +201,16 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 		// never placed: the refresh token among them.
 		return d, nil, driver.ScrubError(err, append(credentialSecrets(c.api.cfg.auth), d.Secrets()...))
 	}
-	if err := checkURLLength(d, func() bool { return c.verb == "" && c.takesPOST(ctx, d) }); err != nil {
+	u, err := requestURL(d)
+	if err != nil {
 		return d, nil, err
 	}
-	req, err := httpRequest(ctx, d)
+	if mayBeTooLong(&u) {
+		if err := checkURLLength(d, func() bool { return c.verb == "" && c.takesPOST(ctx, d) }); err != nil {
+			return d, nil, err
+		}
+	}
+	req, err := httpRequest(ctx, d, &u)
 	if err == nil {
 		resendHeader(req, c.resend)
 	}
@@ -230,40 +241,53 @@ func (c Call) encode(params Params) (url.Values, []driver.FormFile, error) {
 	return values, files, nil
 }
 
-// httpRequest assembles the prepared draft into an *http.Request.
-func httpRequest(ctx context.Context, d *driver.Draft) (*http.Request, error) {
+// requestURL settles the draft's verb and returns the URL it is sent to,
+// with its query.
+func requestURL(d *driver.Draft) (url.URL, error) {
 	if d.URL == nil {
-		return nil, d.Err("the platform set no URL")
+		return url.URL{}, d.Err("the platform set no URL")
 	}
-	if len(d.Files) > 0 {
-		d.Verb = http.MethodPost
-	}
-	if d.Verb == "" {
+	if len(d.Files) > 0 || d.Verb == "" {
 		d.Verb = http.MethodPost
 	}
 	u := *d.URL
+	if d.Verb == http.MethodGet && len(d.Files) == 0 {
+		u.RawQuery = mergeQuery(d.Query, d.Values)
+	} else {
+		u.RawQuery = encodeValues(d.Query)
+	}
+	return u, nil
+}
+
+// httpRequest assembles the prepared draft, sent to u, into an
+// *http.Request.
+func httpRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Request, error) {
 	var body io.Reader
 	contentType := ""
 	length := int64(0)
 	switch {
 	case len(d.Files) > 0:
 		body, contentType, length = multipartBody(ctx, d.Values, d.Files)
-		u.RawQuery = encodeValues(d.Query)
 	case d.Verb == http.MethodGet:
-		u.RawQuery = mergeQuery(d.Query, d.Values)
 	default:
 		form := encodeValues(d.Values)
 		body = strings.NewReader(form)
 		length = int64(len(form))
 		contentType = "application/x-www-form-urlencoded"
-		u.RawQuery = encodeValues(d.Query)
 	}
-	req, err := http.NewRequestWithContext(ctx, d.Verb, u.String(), body)
+	// The URL is already parsed: the request takes it as it is, where a
+	// string would be printed and parsed again. The same goes for the
+	// draft's headers, which the request takes over (the draft is not
+	// built again).
+	req, err := http.NewRequestWithContext(ctx, d.Verb, "", body)
 	if err != nil {
 		return nil, d.Err("building the request: %v", err)
 	}
-	for k, vs := range d.Header {
-		req.Header[k] = vs
+	*req.URL = *u
+	req.URL.Host = strings.TrimSuffix(u.Host, ":") // as http.NewRequest does
+	req.Host = req.URL.Host
+	if d.Header != nil {
+		req.Header = d.Header
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -128,7 +128,14 @@ func TestChainValuesAreImmutable(t *testing.T) {
 	assert.Equal(t, "a.b.c.get", one.Name())
 	assert.Equal(t, "a.b.c.d.list", two.Name())
 	assert.Equal(t, "a.b.c.set", three.Name())
-	_, err := one.Do(nil)
+
+	// The zero Namespace has no step yet, and no API to call.
+	var zero snskit.Namespace
+	assert.Equal(t, "a.get", zero.NS("a").M("get").Name())
+	_, err := zero.M("get").Do(nil)
+	require.ErrorContains(t, err, "nil API")
+
+	_, err = one.Do(nil)
 	require.NoError(t, err)
 	assert.Equal(t, "/api/a/b/c/get", (*hits)[0].path)
 	*hits = (*hits)[:0]
@@ -164,6 +171,13 @@ func TestInvalidNamesFailBeforeSending(t *testing.T) {
 		api.NS("us ers").M("get"),
 		api.NS("users").M("get/../../admin"),
 		api.NS("пользователи").M("get"),
+		// A step holding a dot is not two steps, wherever it stands.
+		api.NS("users.x").M("get"),
+		api.NS("users").NS("x.y").M("get"),
+		api.NS("users").M("get.x"),
+		api.NS("").M("get"),
+		api.NS("users").NS("").M("get"),
+		api.NS("bad name").NS("friends").M("get"),
 	} {
 		_, err := call.Do(nil)
 		require.Error(t, err, "name %q", call.Name())

@@ -1,32 +1,55 @@
 package snskit
 
+import "strings"
+
 // Namespace is a step of a method chain: api.NS("user").NS("friend").
 // Namespaces are immutable values: extending one never changes it, so one
 // can be shared between goroutines and extended many times.
 type Namespace struct {
-	api  *API
-	path []string
+	api *API
+	// name is the dotted name so far; bad is set once a step was not a
+	// valid name, which the call then reports with the whole name.
+	name string
+	bad  bool
 }
 
 // NS returns the namespace name below n.
 func (n Namespace) NS(name string) Namespace {
-	path := make([]string, len(n.path)+1)
-	copy(path, n.path)
-	path[len(n.path)] = name
-	return Namespace{api: n.api, path: path}
+	return Namespace{api: n.api, name: n.below(name), bad: n.bad || !validName(name)}
+}
+
+// below returns the dotted name of name in n.
+func (n Namespace) below(name string) string {
+	if n.name == "" && !n.bad { // the zero Namespace: no step yet
+		return name
+	}
+	return n.name + "." + name
 }
 
 // M returns the call of method name in n: api.NS("users").M("get") is the
 // call "users.get".
 func (n Namespace) M(name string) Call {
-	path := make([]string, len(n.path)+1)
-	copy(path, n.path)
-	path[len(n.path)] = name
-	return newCall(n.api, path)
+	full := n.below(name)
+	if n.bad || !validName(name) {
+		return invalidCall(n.api, full)
+	}
+	// The segments are pieces of the dotted name, which holds them all:
+	// one string and one slice for the whole chain.
+	segs := make([]string, 0, strings.Count(full, ".")+1)
+	for rest := full; ; {
+		i := strings.IndexByte(rest, '.')
+		if i < 0 {
+			segs = append(segs, rest)
+			break
+		}
+		segs = append(segs, rest[:i])
+		rest = rest[i+1:]
+	}
+	return Call{api: n.api, segs: segs, name: full}
 }
 
 // Name returns the namespace's dotted name, such as "user.friend".
-func (n Namespace) Name() string { return joinDots(n.path) }
+func (n Namespace) Name() string { return n.name }
 
 // validName reports whether s can be one segment of a method name: ASCII
 // letters, digits, '_' and '-'.
@@ -43,20 +66,4 @@ func validName(s string) bool {
 	return true
 }
 
-func joinDots(segs []string) string {
-	n := len(segs) - 1
-	for _, s := range segs {
-		n += len(s)
-	}
-	if n < 0 {
-		return ""
-	}
-	b := make([]byte, 0, n)
-	for i, s := range segs {
-		if i > 0 {
-			b = append(b, '.')
-		}
-		b = append(b, s...)
-	}
-	return string(b)
-}
+func joinDots(segs []string) string { return strings.Join(segs, ".") }

@@ -16,6 +16,14 @@ import (
 // largest parameters and says whether the platform takes the call as POST.
 const MaxURLLength = 8 << 10
 
+// mayBeTooLong reports whether u, the URL of a draft, might be refused by
+// checkURLLength, which measures the parameters more generously than
+// their encoding (two bytes for each '=' and '&'): at most twice the
+// encoded query. Below that, no call needs checking.
+func mayBeTooLong(u *url.URL) bool {
+	return len(u.Scheme)+len(u.Host)+len(u.EscapedPath())+4+2*len(u.RawQuery) > MaxURLLength
+}
+
 // checkURLLength refuses a draft whose URL would be longer than
 // MaxURLLength, measuring the query it would get without building it.
 // post reports whether the platform takes the call as POST.

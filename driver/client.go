@@ -30,6 +30,10 @@ type Client interface {
 	Nonce() string
 	// Endpoint routes a platform URL to the client's base URL, if any.
 	Endpoint(rawURL string) (*url.URL, error)
+	// MethodEndpoint is Endpoint of root, then the dotted method's names
+	// joined by sep, then suffix, remembered per method, returned as a
+	// copy (see Draft.SetMethodURL).
+	MethodEndpoint(root, method, sep, suffix string) (url.URL, error)
 	// HTTPClient returns a copy of the client's HTTP client.
 	HTTPClient() *http.Client
 	// Send sends a side request and reads its reply once, bounded, with

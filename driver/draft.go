@@ -78,6 +78,7 @@ type Draft struct {
 	Idempotent bool
 
 	client     Client
+	urlBuf     url.URL // backs URL when SetMethodURL set it
 	secrets    []string
 	secretsBuf [4]string    // backs secrets for the usual few
 	used       string       // the access token AccessToken handed out
@@ -123,6 +124,23 @@ func NewDraft(c Client) *Draft {
 // "http://127.0.0.1:8080/vk/method/users.get".
 func (d *Draft) Endpoint(rawURL string) (*url.URL, error) {
 	return d.client.Endpoint(rawURL)
+}
+
+// SetMethodURL sets d.URL for a method whose names are its path: root,
+// then the method's names joined by sep, then suffix, routed like Endpoint.
+// Renren 2.0's user.friend.list is d.SetMethodURL(RenrenAPIURL, "/", ""),
+// https://api.renren.com/v2/user/friend/list; VK's users.get is
+// d.SetMethodURL(VKAPIURL, ".", ""). The client remembers each method's
+// URL and the draft holds it, so this costs less per call than Endpoint of
+// a string built for it.
+func (d *Draft) SetMethodURL(root, sep, suffix string) error {
+	u, err := d.client.MethodEndpoint(root, d.Method, sep, suffix)
+	if err != nil {
+		return err
+	}
+	d.urlBuf = u
+	d.URL = &d.urlBuf
+	return nil
 }
 
 // Now returns the current time of the client's clock.

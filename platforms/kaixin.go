@@ -99,11 +99,9 @@ func (kaixin) Prepare(ctx context.Context, d *driver.Draft) error {
 	case d.Verb == "":
 		d.Verb = kaixinVerb(d.Segments)
 	}
-	u, err := d.Endpoint(KaixinAPIURL + strings.Join(d.Segments, "/") + ".json")
-	if err != nil {
+	if err := d.SetMethodURL(KaixinAPIURL, "/", ".json"); err != nil {
 		return err
 	}
-	d.URL = u
 	if tok := d.Values.Get("access_token"); tok != "" {
 		d.Secret(tok)
 		return nil

@@ -102,11 +102,10 @@ func (q *qq) Prepare(ctx context.Context, d *driver.Draft) error {
 			d.Verb = http.MethodGet
 		}
 	}
-	u, err := d.Endpoint(QQGraphURL + "/" + strings.Join(d.Segments, "/"))
+	err := d.SetMethodURL(QQGraphURL+"/", "/", "")
 	if err != nil {
 		return err
 	}
-	d.URL = u
 	switch d.Method {
 	case "photo.upload_pic":
 		err = d.CheckFileFields("picture")

@@ -59,11 +59,9 @@ func (renren) Name() string        { return "renren" }
 func (renren) Style() driver.Style { return driver.Style{} }
 
 func (renren) Prepare(ctx context.Context, d *driver.Draft) error {
-	u, err := d.Endpoint(RenrenAPIURL + strings.Join(d.Segments, "/"))
-	if err != nil {
+	if err := d.SetMethodURL(RenrenAPIURL, "/", ""); err != nil {
 		return err
 	}
-	d.URL = u
 	if d.PathContains("upload") {
 		if len(d.Files) == 0 {
 			return d.Err("uploads take their file in the \"file\" parameter: pass snskit.Upload(name, reader)")

@@ -76,11 +76,9 @@ func (v vk) Prepare(ctx context.Context, d *driver.Draft) error {
 		return d.Err("VK calls are sent as POST so that the access token stays out of URLs; do not force GET")
 	}
 	d.Verb = http.MethodPost
-	u, err := d.Endpoint(VKAPIURL + d.Method)
-	if err != nil {
+	if err := d.SetMethodURL(VKAPIURL, ".", ""); err != nil {
 		return err
 	}
-	d.URL = u
 	if !d.Values.Has("v") {
 		v := d.Version
 		if v == "" {

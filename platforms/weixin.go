@@ -76,11 +76,9 @@ func (weixin) Prepare(ctx context.Context, d *driver.Draft) error {
 	if d.Verb == "" {
 		d.Verb = http.MethodGet
 	}
-	u, err := d.Endpoint(WeixinAPIURL + strings.Join(d.Segments, "/"))
-	if err != nil {
+	if err := d.SetMethodURL(WeixinAPIURL, "/", ""); err != nil {
 		return err
 	}
-	d.URL = u
 	if d.Query == nil {
 		d.Query = make(url.Values, 2)
 	}
