@@ -40,6 +40,8 @@ type API struct {
 	// endpoints caches resolved platform URLs: not configuration, and
 	// invisible but for speed.
 	endpoints endpoints
+	// budgetKeys remembers the budget keys of the last credentials.
+	budgetKeys budgetKeys
 }
 
 // New returns a client of platform configured by opts. Options check their
@@ -123,7 +125,10 @@ func (a *API) send(req *http.Request, platform, method string, secrets []string)
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", a.cfg.userAgent)
 	}
-	start := time.Now()
+	var start time.Time // for the log line, if there is a logger to write it
+	if a.cfg.logger != nil {
+		start = time.Now()
+	}
 	resp, err := a.cfg.client.Do(req)
 	if err != nil {
 		a.log(req, platform, method, 0, start, err, secrets)

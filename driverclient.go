@@ -37,6 +37,9 @@ func (c apiClient) Now() time.Time                           { return c.a.cfg.no
 func (c apiClient) Nonce() string                            { return c.a.cfg.nonce() }
 func (c apiClient) HTTPClient() *http.Client                 { return c.a.httpClient() }
 func (c apiClient) Endpoint(rawURL string) (*url.URL, error) { return c.a.endpoint(rawURL) }
+func (c apiClient) BudgetKey(platform, credential string) string {
+	return c.a.budgetKeys.key(platform, credential)
+}
 func (c apiClient) MethodEndpoint(root, method, sep, suffix string) (url.URL, error) {
 	return c.a.methodEndpoint(root, method, sep, suffix)
 }

@@ -69,9 +69,16 @@ func (c Call) wait(ctx context.Context, d *driver.Draft) error {
 	if !ok {
 		return nil
 	}
-	start := time.Now()
+	logger := c.api.cfg.logger
+	var start time.Time // for the log line of a long wait, if there is a logger
+	if logger != nil {
+		start = time.Now()
+	}
 	if err := c.api.cfg.limiter.Wait(ctx, key, limit); err != nil {
 		return fmt.Errorf("snskit: %s %s: waiting for the rate limiter (budget %v): %w", d.Platform, d.Method, limit, driver.ScrubError(err, d.Secrets()))
+	}
+	if logger == nil {
+		return nil
 	}
 	if waited := time.Since(start); waited >= waitLogAfter {
 		c.api.debug(ctx, "snskit budget wait", slog.String("platform", d.Platform), slog.String("method", d.Method),
@@ -104,7 +111,7 @@ func (c Call) budgetOf(d *driver.Draft) (string, Limit, bool) {
 		return key, limit, ok
 	}
 	if key == "" {
-		key = driver.BudgetKey(d.Platform, credentialID(d))
+		key = d.BudgetKey(d.Platform, credentialID(d))
 	}
 	return key, *cfg.rate, true
 }

@@ -34,6 +34,9 @@ type Client interface {
 	// joined by sep, then suffix, remembered per method, returned as a
 	// copy (see Draft.SetMethodURL).
 	MethodEndpoint(root, method, sep, suffix string) (url.URL, error)
+	// BudgetKey is the package's BudgetKey, remembered for the
+	// credentials the client used last (see Draft.BudgetKey).
+	BudgetKey(platform, credential string) string
 	// HTTPClient returns a copy of the client's HTTP client.
 	HTTPClient() *http.Client
 	// Send sends a side request and reads its reply once, bounded, with

@@ -85,7 +85,7 @@ func (v vk) Budget(d *driver.Draft) (string, driver.Limit, bool) {
 	case v.kind == vkServiceToken:
 		rate = max(vkServiceRate(v.tier), 1) // a bad tier fails in Prepare
 	}
-	return driver.BudgetKey("vk", tok), driver.Limit{Rate: rate, Period: vkSpacing, Burst: 1}, true
+	return d.BudgetKey("vk", tok), driver.Limit{Rate: rate, Period: vkSpacing, Burst: 1}, true
 }
 
 // checkTier returns an error for a VKServiceTier out of range.
