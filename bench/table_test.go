@@ -42,16 +42,16 @@ type heapRow struct {
 }
 
 // tableRounds is how many interleaved rounds each row takes.
-const tableRounds = 31
+const tableRounds = 61
 
 // BenchmarkTable measures the speed table of bench/README.md and README.md
 // and writes it there, with the chart bench/ratios.svg: run
 //
 //	go test -run '^$' -bench . ./bench/
 //
-// Each row runs tableRounds rounds; a round times perRound calls of one
-// side, then of the other (the order alternating from round to round), so
-// both sides see the same load, and keeps their ratio. The table shows the
+// Each row runs tableRounds rounds; a round times perRound calls of each
+// side, in halves ordered ABBA or BAAB (alternating from round to round),
+// so both sides see the same load, and keeps their ratio. The table shows the
 // median of those ratios: a preemption or a busy neighbour spoils one
 // round, not the result. Allocations are counted over 200 calls of each
 // side, for the whole process (the server's share is the same on both).
@@ -65,13 +65,13 @@ func BenchmarkTable(b *testing.B) {
 	friendsHand := newVKClient(friendsSrv.URL, newTransport())
 	renrenHand := newRenrenClient(renrenSrv.URL, newTransport())
 	cases := []tableCase{
-		{"VK `users.get`, small reply (816 bytes)", 1.05, 10, 200,
+		{"VK `users.get`, small reply (816 bytes)", 1.05, 10, 2000,
 			func() error { return checkVK(snskitVKUsersGet(vkAPI)) },
 			func() error { return checkVK(vkHand.usersGet(ctx, vkIDs, vkFields)) }},
 		{fmt.Sprintf("VK `friends.get`, 5,000 users with fields (%.1f MB), one field read from each", float64(len(vkFriends()))/1e6), 1.10, -1, 2,
 			func() error { return checkFriends(snskitVKFriendsGet(friendsAPI)) },
 			func() error { return checkFriends(friendsHand.friendsGet(ctx)) }},
-		{"Renren 2.0 `user.get` (1,487 bytes)", 1.05, -1, 200,
+		{"Renren 2.0 `user.get` (1,487 bytes)", 1.05, -1, 2000,
 			func() error { return checkRenren(snskitRenrenUserGet(renrenAPI)) },
 			func() error { return checkRenren(renrenHand.userGet(ctx, renrenUserID)) }},
 	}
@@ -104,11 +104,10 @@ func measureRow(b *testing.B, c tableCase) tableRow {
 		must(b, c.snskit())
 		must(b, c.hand())
 	}
-	// timed returns the process CPU time and the wall time of perRound
-	// calls.
-	timed := func(call func() error) (cpu, wall time.Duration) {
+	// timed returns the process CPU time and the wall time of n calls.
+	timed := func(call func() error, n int) (cpu, wall time.Duration) {
 		start, cpu0 := time.Now(), cpuTime()
-		for range c.perRound {
+		for range n {
 			must(b, call())
 		}
 		wall = time.Since(start)
@@ -117,20 +116,28 @@ func measureRow(b *testing.B, c tableCase) tableRow {
 		}
 		return cpuTime() - cpu0, wall
 	}
+	// A round runs each side twice, in the order ABBA or BAAB (alternating
+	// from round to round): a side measured first, or a drift in the
+	// machine's speed during the round, weighs on both sides alike.
+	half := max(c.perRound/2, 1)
 	var ratios, walls, sNs, hNs []float64
 	for round := range tableRounds {
-		var s, h, sw, hw time.Duration
-		if round%2 == 0 {
-			s, sw = timed(c.snskit)
-			h, hw = timed(c.hand)
-		} else {
-			h, hw = timed(c.hand)
-			s, sw = timed(c.snskit)
+		first, second := c.snskit, c.hand
+		if round%2 == 1 {
+			first, second = second, first
+		}
+		c1, w1 := timed(first, half)
+		c2, w2 := timed(second, half)
+		c3, w3 := timed(second, half)
+		c4, w4 := timed(first, half)
+		s, h, sw, hw := c1+c4, c2+c3, w1+w4, w2+w3
+		if round%2 == 1 {
+			s, h, sw, hw = h, s, hw, sw
 		}
 		ratios = append(ratios, float64(s)/float64(h))
 		walls = append(walls, float64(sw)/float64(hw))
-		sNs = append(sNs, float64(s)/float64(c.perRound))
-		hNs = append(hNs, float64(h)/float64(c.perRound))
+		sNs = append(sNs, float64(s)/float64(2*half))
+		hNs = append(hNs, float64(h)/float64(2*half))
 	}
 	slices.Sort(ratios)
 	n := len(ratios)
