@@ -82,7 +82,7 @@ func (a *API) Batch(ctx context.Context, calls ...BatchCall) ([]BatchResult, err
 		slots = append(slots, i)
 	}
 	if len(send) > 0 {
-		for j, res := range a.sendMerged(ctx, m, send, extras, nil) {
+		for j, res := range a.sendMerged(ctx, m, send, extras, nil, nil) {
 			out[slots[j]] = res
 		}
 	}
@@ -138,7 +138,12 @@ func (c Call) mergeable(m driver.Merger, params Params) (mc driver.MergedCall, k
 // picks the credential). A reply refused as too big is split in halves;
 // a single call is then sent alone. sent, when not nil, counts the
 // requests.
-func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.MergedCall, extra Params, sent *int) []BatchResult {
+//
+// When deferred is not nil (one flag per call), a call the platform
+// challenged (a captcha) gets the challenge as its error and its flag set,
+// for its own caller to answer: the other calls' results wait for no one.
+// Otherwise challenges are answered here, one after the other.
+func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.MergedCall, extra Params, sent *int, deferred []bool) []BatchResult {
 	out := make([]BatchResult, len(calls))
 	if sent != nil {
 		*sent++
@@ -175,8 +180,12 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 	bodies, err := m.Split(calls, r)
 	if errors.Is(err, driver.ErrMergeTooBig) {
 		half := len(calls) / 2
-		copy(out, a.sendMerged(ctx, m, calls[:half], extra, sent))
-		copy(out[half:], a.sendMerged(ctx, m, calls[half:], extra, sent))
+		var d1, d2 []bool
+		if deferred != nil {
+			d1, d2 = deferred[:half], deferred[half:]
+		}
+		copy(out, a.sendMerged(ctx, m, calls[:half], extra, sent, d1))
+		copy(out[half:], a.sendMerged(ctx, m, calls[half:], extra, sent, d2))
 		return out
 	}
 	if err == nil && len(bodies) != len(calls) {
@@ -202,6 +211,11 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 			sd.Secret(d.Secrets()...)
 			err = Call{}.finishError(err, sd, sub)
 			if whole {
+				out[i] = BatchResult{Response: sub, Err: err}
+				continue
+			}
+			if deferred != nil && a.challenged(err) {
+				deferred[i] = true
 				out[i] = BatchResult{Response: sub, Err: err}
 				continue
 			}
@@ -231,6 +245,19 @@ func (a *API) repeatableAll(calls []driver.MergedCall) bool {
 		}
 	}
 	return true
+}
+
+// challenged reports whether err is a challenge that resendChallenged
+// would answer.
+func (a *API) challenged(err error) bool {
+	ch, ok := a.platform.(driver.Challenger)
+	var e *Error
+	var pe *PartialError
+	if !ok || a.cfg.challenge == nil || errors.As(err, &pe) || !errors.As(err, &e) {
+		return false
+	}
+	_, ok = ch.Challenge(e, nil)
+	return ok
 }
 
 // resendChallenged answers the challenge (a captcha) that err of one call

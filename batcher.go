@@ -3,10 +3,11 @@ package snskit
 import (
 	"context"
 	"fmt"
-	"github.com/snskit/snskit/driver"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/snskit/snskit/driver"
 )
 
 // DefaultBatchWindow is how long WithBatching(0) lets a call wait for others
@@ -24,7 +25,10 @@ const DefaultBatchWindow = 5 * time.Millisecond
 // or its own error (a *Error naming the call's method, not execute), in a
 // *Response whose Body is its part of the merged reply. A caller whose ctx
 // ends stops waiting at once without disturbing the others; the merged
-// request is cancelled only when all its callers have given up.
+// request is cancelled only when all its callers have given up. A captcha
+// asked of one call (WithCaptcha) is answered by that call's caller, with
+// its ctx, after the other callers have their results: no caller waits for
+// another's captcha.
 //
 // Calls that must go alone are sent alone: on VK execute itself, the
 // upload-save methods, calls with files or a forced verb, captcha resends
@@ -85,11 +89,20 @@ type batch struct {
 	cancel  context.CancelFunc // of the merged request, once sealed
 }
 
+// slotResult is a caller's part of a merged reply. challenged says that
+// the platform challenged the call (a captcha): the caller answers it, in
+// its own goroutine and with its own context, so that one person typing a
+// captcha holds back no other caller of the batch.
+type slotResult struct {
+	BatchResult
+	challenged bool
+}
+
 // waiter is one caller waiting for its part of a merged reply.
 type waiter struct {
 	call driver.MergedCall
-	done chan BatchResult // buffered: the sender never blocks
-	gone bool             // the caller gave up
+	done chan slotResult // buffered: the sender never blocks
+	gone bool            // the caller gave up
 }
 
 func (a *API) batcherOf() *batcher {
@@ -113,16 +126,21 @@ func (b *batcher) do(ctx context.Context, c Call, params Params) (BatchResult, b
 	if err := ctx.Err(); err != nil {
 		return BatchResult{Err: err}, true
 	}
-	w := &waiter{call: mc, done: make(chan BatchResult, 1)}
+	w := &waiter{call: mc, done: make(chan slotResult, 1)}
 	bt := b.add(batchKey{api: c.api, cred: cred}, m, extra, w)
 	select {
 	case res := <-w.done:
-		return res, true
+		if res.challenged {
+			if again, ok := c.api.resendChallenged(ctx, mc, res.Err); ok {
+				return again, true
+			}
+		}
+		return res.BatchResult, true
 	case <-ctx.Done():
 		b.leave(bt, w)
 		select {
 		case res := <-w.done: // it came while we were leaving
-			return res, true
+			return res.BatchResult, true
 		default:
 		}
 		return BatchResult{Err: &TransportError{Platform: c.api.platform.Name(), Method: c.name, Err: ctx.Err()}}, true
@@ -172,8 +190,9 @@ func (b *batcher) seal(bt *batch) {
 	}
 	go func() {
 		defer cancel()
-		for i, res := range bt.key.api.sendMerged(ctx, bt.m, calls, bt.extra, nil) {
-			waiters[i].done <- res
+		deferred := make([]bool, len(calls))
+		for i, res := range bt.key.api.sendMerged(ctx, bt.m, calls, bt.extra, nil, deferred) {
+			waiters[i].done <- slotResult{res, deferred[i]}
 		}
 	}()
 }

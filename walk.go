@@ -238,7 +238,7 @@ func (w *walker) fetch(pages []page) []BatchResult {
 		for i, pg := range pages {
 			calls[i] = driver.MergedCall{Method: w.c.name, Values: w.values(pg)}
 		}
-		out = w.c.api.sendMerged(w.ctx, w.m, calls, w.extra, &w.stats.Requests)
+		out = w.c.api.sendMerged(w.ctx, w.m, calls, w.extra, &w.stats.Requests, nil)
 	}
 	w.stats.Pages += len(out)
 	return out
