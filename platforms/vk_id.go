@@ -27,6 +27,9 @@ import (
 //	live := login.TokenSource(tok, auth.OnToken(save)) // save each rotated token
 //	user, _ := api.With(snskit.WithAuth(auth.TokenSource(live)))
 //	user.Method("users.get").Do(nil) // VK ID tokens call the API at once
+//
+// An application moving to VK ID migrates its users' classic tokens with
+// VKIDMigrate, without a new login.
 
 // VKIDURL is VK ID's host (id.vk.com serves the same).
 const VKIDURL = "https://id.vk.ru"

@@ -117,3 +117,50 @@ func vkIDTokenCall(ctx context.Context, api *snskit.API, name string, t *oauth2.
 	endpoint := p.base + "/oauth2/" + name + "?" + url.Values{"client_id": {api.AppID()}}.Encode()
 	return vkIDPost(ctx, api.Driver(), endpoint, form, false)
 }
+
+// VKIDMigrate trades a legacy VK user token (one that oauth.vk.com gave,
+// before VK ID) for VK ID tokens, without the user logging in again: what
+// the official SDKs call the OAuth 2.1 migration. /oauth2/auth with
+// grant_type=access_token and a fresh PKCE challenge answers a code, which
+// is then exchanged as a login's code, at the login's redirect URL. The new
+// tokens carry the rights the old one had (vkid.personal_info when it had
+// none); email and phone are not carried over and need a login. The legacy
+// token is not revoked by the migration (unverified).
+func VKIDMigrate(ctx context.Context, login *snskit.Login, legacyToken string) (*oauth2.Token, error) {
+	if login == nil {
+		return nil, errors.New("snskit: vk id migration: nil login; build one with api.Login on a platforms.VKID() client")
+	}
+	p, ok := login.API().Platform().(vkIDPlatform)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("snskit: vk id migration: the login is for %s; build it with platforms.VKID()", login.API().Platform().Name())
+	case p.err != nil:
+		return nil, p.err
+	case login.API().AppID() == "":
+		return nil, errors.New("snskit: vk id migration needs the application's id; pass it with snskit.WithApp(id, \"\")")
+	case legacyToken == "":
+		return nil, errors.New("snskit: vk id migration needs the legacy access token to migrate")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	pkce, state := auth.NewPKCE(), auth.NewState()
+	form := url.Values{"response_type": {"code"}, "grant_type": {"access_token"}, "access_token": {legacyToken},
+		"client_id": {login.API().AppID()}, "device_id": {auth.NewState()}, "state": {state},
+		"code_challenge": {pkce.Challenge()}, "code_challenge_method": {"s256"}}
+	doc, err := vkIDPost(ctx, login.Driver(), p.base+"/oauth2/auth", form, false, legacyToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.CheckState(state, doc.Get("state").String()); err != nil {
+		return nil, fmt.Errorf("snskit: vk id migration: the reply's state is not the one sent; refusing its code: %w", err)
+	}
+	code, device := doc.Get("code").String(), doc.Get("device_id").String()
+	if code == "" {
+		return nil, errors.New(`snskit: vk id migration: the reply of oauth2/auth has no "code"`)
+	}
+	if device == "" {
+		device = form.Get("device_id")
+	}
+	return login.Exchange(ctx, code, snskit.WithPKCE(pkce), snskit.AuthParam("device_id", device), snskit.AuthParam("state", state))
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,8 @@ import (
 // VK ID's token endpoints (PLATFORMS-MORE.md §1.4-1.7), all POST with form
 // parameters taken from the query and the body merged (the body wins):
 //
-//	/oauth2/auth         grant_type=authorization_code or refresh_token
+//	/oauth2/auth         grant_type=authorization_code, refresh_token, or
+//	                     access_token (a classic user token's migration)
 //	/oauth2/user_info    access_token (or Authorization: Bearer), client_id
 //	/oauth2/public_info  id_token, client_id
 //	/oauth2/logout       access_token (or Bearer), client_id
@@ -41,6 +43,8 @@ func (p *vkPlatform) serveOAuth2(w http.ResponseWriter, r *http.Request, name st
 			p.idExchange(w, r)
 		case "refresh_token":
 			p.idRefresh(w, r)
+		case "access_token":
+			p.idMigrate(w, r)
 		default:
 			vkIDError(w, http.StatusBadRequest, "invalid_request", "grant_type is missing or invalid", q.Get("state"))
 		}
@@ -74,7 +78,8 @@ func (p *vkPlatform) idExchange(w http.ResponseWriter, r *http.Request) {
 		bad("code_verifier is invalid")
 	case q.Get("device_id") != c.Extra["device_id"]:
 		bad("device_id is invalid")
-	case q.Get("redirect_uri") != c.RedirectURI:
+	case c.Extra["migrated"] == "" && q.Get("redirect_uri") != c.RedirectURI,
+		c.Extra["migrated"] != "" && !vkIDTrusted(q.Get("redirect_uri"), r.Host):
 		bad("redirect_uri is invalid")
 	default:
 		uid, _ := strconv.ParseInt(c.User, 10, 64)
@@ -82,6 +87,59 @@ func (p *vkPlatform) idExchange(w http.ResponseWriter, r *http.Request) {
 		out["id_token"] = p.idToken(uid, c.Scope)
 		writeJSON(w, http.StatusOK, "", out)
 	}
+}
+
+// idMigrate answers the migration of a classic user token (the official
+// SDKs' exchangeToken, PLATFORMS-MORE.md §1.1): response_type=code, the
+// token as access_token, device_id, state and an S256 code_challenge give
+// {code, state, device_id}. The code is exchanged as a login's, at any
+// redirect URL the app trusts, and its tokens carry the classic token's
+// rights (less email and phone, which need a login) and
+// vkid.personal_info. The classic token keeps working. VK ID tokens,
+// community and service tokens are refused.
+func (p *vkPlatform) idMigrate(w http.ResponseWriter, r *http.Request) {
+	q := r.Form
+	state := q.Get("state")
+	bad := func(desc string) { vkIDError(w, http.StatusBadRequest, "invalid_request", desc, state) }
+	switch {
+	case state == "":
+		bad("state is missing")
+		return
+	case q.Get("response_type") != "code":
+		bad("response_type is missing or invalid")
+		return
+	case q.Get("device_id") == "":
+		bad("device_id is missing")
+		return
+	case q.Get("code_challenge") == "" || !strings.EqualFold(q.Get("code_challenge_method"), "s256"):
+		bad("code_challenge is missing or code_challenge_method is not s256")
+		return
+	case q.Get("code_verifier") != "":
+		bad("code_verifier and code_challenge must not be sent together")
+		return
+	}
+	g, ok := p.tokens.lookup(q.Get("access_token"))
+	if !ok || g.Revoked || g.Expired(p.env.now()) || g.GroupID != 0 || g.Service || g.AppID == VKIDAppID || g.User == "" {
+		vkIDError(w, http.StatusUnauthorized, "invalid_token", "access_token is missing or invalid", state)
+		return
+	}
+	scope := []string{"vkid.personal_info"}
+	for _, b := range vkUserScopes() {
+		if b.name != "email" && b.name != "phone_number" && g.Allows(b.name) {
+			scope = append(scope, b.name)
+		}
+	}
+	c := &code{Value: "vk2.a." + randomHex(24), User: g.User, Scope: scope, ExpiresAt: p.env.now().Add(VKIDCodeTTL),
+		Extra: map[string]string{"client_id": VKIDAppID, "code_challenge": q.Get("code_challenge"),
+			"device_id": q.Get("device_id"), "migrated": "1"}}
+	p.tokens.addCode(c)
+	writeJSON(w, http.StatusOK, "", map[string]string{"code": c.Value, "state": state, "device_id": q.Get("device_id")})
+}
+
+// vkIDTrusted reports whether raw is a redirect URL the VK ID app trusts.
+func vkIDTrusted(raw, host string) bool {
+	u, err := url.Parse(raw)
+	return raw != "" && err == nil && u.Fragment == "" && trustedTestRedirect(u, host)
 }
 
 // idRefresh rotates a refresh token: the reply carries a new one and the
