@@ -62,13 +62,14 @@ func vkVersionBefore(v string, major, minor int) bool {
 
 // vkMessages is the message store, guarded by the platform's mu.
 type vkMessages struct {
-	next   int64
-	cmid   map[[2]int64]int64    // per conversation (lower, higher peer)
-	random map[[2]int64][2]int64 // (sender, random_id) -> message id and cmid
+	next    int64
+	history map[[2]int64][]vkMessage // per conversation, oldest first
+	cmid    map[[2]int64]int64       // per conversation (lower, higher peer)
+	random  map[[2]int64][2]int64    // (sender, random_id) -> message id and cmid
 }
 
 func newVKMessages() *vkMessages {
-	return &vkMessages{cmid: map[[2]int64]int64{}, random: map[[2]int64][2]int64{}}
+	return &vkMessages{cmid: map[[2]int64]int64{}, random: map[[2]int64][2]int64{}, history: map[[2]int64][]vkMessage{}}
 }
 
 // messages.send
@@ -183,6 +184,7 @@ func (p *vkPlatform) sendMessage(from, to, random int64, text string) (id, cmid 
 	if random != 0 {
 		p.msgs.random[key] = [2]int64{m.id, m.cmid}
 	}
+	p.msgs.history[conv] = append(p.msgs.history[conv], m)
 	p.mu.Unlock()
 	switch {
 	case to < 0:

@@ -53,8 +53,11 @@ func vkLookupMore(name string) (vkMethod, bool) {
 	if f, ok := run[name]; ok {
 		return vkMethod{kinds: vkUserTok | vkGroupTok, run: f}, true
 	}
-	if name == "messages.send" {
+	switch name {
+	case "messages.send":
 		return vkMethod{kinds: vkUserTok | vkGroupTok, scope: "messages", run: (*vkPlatform).messagesSend}, true
+	case "messages.gethistory":
+		return vkMethod{kinds: vkUserTok | vkGroupTok, scope: "messages", run: (*vkPlatform).messagesGetHistory}, true
 	}
 	return vkMethod{}, false
 }
