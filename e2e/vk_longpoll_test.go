@@ -201,3 +201,35 @@ func TestVKUserLongPollEndToEnd(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+// A community's User Long Poll, read with its token and GroupID, and with
+// an admin's user token and GroupID.
+func TestVKCommunityUserLongPollEndToEnd(t *testing.T) {
+	s, _ := startSandbox(t)
+	club, err := s.IssueToken("vk", sandbox.TokenOptions{GroupID: 1})
+	require.NoError(t, err)
+	ivan, err := s.IssueToken("vk", sandbox.TokenOptions{UserID: "3"})
+	require.NoError(t, err)
+	sender := vkClient(t, s, ivan.AccessToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	_, err = sender.Method("messages.send").Do(snskit.Params{"peer_id": -1, "message": "to the club", "random_id": 7})
+	require.NoError(t, err)
+	for name, reader := range map[string]*snskit.API{
+		"community token": vkClient(t, s, club.AccessToken),
+		"admin's token":   vkClient(t, s, s.Token("vk").AccessToken),
+	} {
+		lp := platforms.VKUserLongPoll{GroupID: 1, Wait: 2 * time.Second, TS: "0"}
+		var got []platforms.VKEvent
+		for ev, err := range lp.Events(ctx, reader) {
+			require.NoError(t, err, name)
+			got = append(got, ev)
+			break
+		}
+		require.Len(t, got, 1, name)
+		assert.Equal(t, "4", got[0].Type, name)
+		assert.Equal(t, "to the club", got[0].Object.Get("5").String(), name)
+		assert.Equal(t, int64(3), got[0].Object.Get("3").Int(), "%s: Ivan is the peer", name)
+	}
+}

@@ -23,8 +23,15 @@ import (
 //
 // flags: 1 unread, plus 2 (outbox) on the sender's copy. The switch to the
 // 10004 form at version 10 is unverified (one third-party description of
-// version 21). Only user tokens have a User Long Poll in the sandbox: a
-// community token gets error 27.
+// version 21).
+//
+// A community has a User Long Poll of its messages too (VK's schema takes
+// community tokens, and group_id "for group messages with user access
+// token"): its token, or an admin's user token with group_id, gets a key of
+// the community's stream, whose updates show the community's side
+// (flags 3 on its own messages, the user as peer_id). That stream is apart
+// from the community's Bots Long Poll; its owner, for VKExpireLongPollKeys
+// and the like, is VKCommunityUserLongPoll(group_id).
 
 const (
 	vkUserLPMaxVersion  = 21
@@ -42,8 +49,16 @@ func vkLPVersion(s string) (int, bool) {
 
 // messages.getLongPollServer: https://dev.vk.com/ru/method/messages.getLongPollServer
 func (p *vkPlatform) messagesGetLongPollServer(c *vkCall) (any, *vkError) {
-	if c.grant.GroupID != 0 {
-		return nil, vkErr(27, "Group authorization failed: method is unavailable with group auth.")
+	owner := c.userID()
+	if c.grant.GroupID != 0 || c.params["group_id"] != "" {
+		if c.params["group_id"] == "" {
+			c.params["group_id"] = strconv.FormatInt(c.grant.GroupID, 10)
+		}
+		gid, err := c.manageGroup()
+		if err != nil {
+			return nil, err
+		}
+		owner = VKCommunityUserLongPoll(gid)
 	}
 	if v := c.params["lp_version"]; v != "" {
 		if _, ok := vkLPVersion(v); !ok {
@@ -53,7 +68,7 @@ func (p *vkPlatform) messagesGetLongPollServer(c *vkCall) (any, *vkError) {
 	e := p.events
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	key, ts := e.newKey(c.userID())
+	key, ts := e.newKey(owner)
 	out := map[string]any{"key": key, "server": c.base + "/longpoll/user", "ts": ts}
 	if c.params["need_pts"] == "1" {
 		out["pts"] = ts
@@ -61,20 +76,35 @@ func (p *vkPlatform) messagesGetLongPollServer(c *vkCall) (any, *vkError) {
 	return out, nil
 }
 
-// emitUser adds a new-message update of m to user u's stream.
-func (e *vkEvents) emitUser(u int64, m vkMessage) {
-	flags, peer := 1, m.from
-	if m.from == u {
-		flags, peer = 3, m.to
+// VKCommunityUserLongPoll is the owner of community groupID's User Long
+// Poll stream, for VKExpireLongPollKeys, VKLoseLongPollInfo and
+// VKDropLongPollHistory (a user's stream is the user's id; a community's
+// Bots Long Poll, -groupID).
+func VKCommunityUserLongPoll(groupID int64) int64 { return vkCommunityLPBase + groupID }
+
+// vkCommunityLPBase keeps communities' User Long Poll streams apart from
+// users' (positive, as User Long Poll owners are).
+const vkCommunityLPBase = 1 << 40
+
+// emitUser adds a new-message update of m to the User Long Poll stream of
+// peer: a user (its id), or a community (its negative id).
+func (e *vkEvents) emitUser(peer int64, m vkMessage) {
+	owner := peer
+	if peer < 0 {
+		owner = VKCommunityUserLongPoll(-peer)
+	}
+	flags, other := 1, m.from
+	if m.from == peer {
+		flags, other = 3, m.to
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.append(u, vkEvent{typ: "message_new", render: func(version string, mode int) any {
+	e.append(owner, vkEvent{typ: "message_new", render: func(version string, mode int) any {
 		v, _ := strconv.Atoi(version)
 		if v >= vkUserLPCmidVersion {
-			return []any{10004, m.cmid, flags, 0, peer, m.date, m.text, map[string]any{}, map[string]any{}, m.random, m.id, 0}
+			return []any{10004, m.cmid, flags, 0, other, m.date, m.text, map[string]any{}, map[string]any{}, m.random, m.id, 0}
 		}
-		up := []any{4, m.id, flags, peer, m.date, m.text, map[string]any{"title": ""}, map[string]any{}}
+		up := []any{4, m.id, flags, other, m.date, m.text, map[string]any{"title": ""}, map[string]any{}}
 		if mode&128 != 0 {
 			up = append(up, m.random)
 		}

@@ -45,7 +45,6 @@ func TestVKUserLongPoll(t *testing.T) {
 	assert.Equal(t, s.URL(sandbox.VK)+"/longpoll/user", lp.server, "a full URL, scheme included")
 	assert.Contains(t, r, "pts")
 	own, _ := vkUserServer(t, s, pavel, nil)
-	assert.Equal(t, 27, vkErrCode(call(club.AccessToken, "messages.getLongPollServer", nil)))
 
 	m := call(pavel, "messages.send", url.Values{"user_id": {"2"}, "message": {"Hi Maria"}, "random_id": {"9001"}})
 	require.Zero(t, vkErrCode(m), m)
@@ -101,4 +100,49 @@ func TestVKUserLongPoll(t *testing.T) {
 	assert.Equal(t, 1, c.Failed)
 	bots := vkLP{server: s.URL(sandbox.VK) + "/longpoll/bots", key: lp.key, ts: lp.ts}
 	assert.Equal(t, 2, vkACheck(t, bots, 0, nil).Failed, "a user key is no bots key")
+}
+
+// A community's User Long Poll: its token, or an admin's with group_id,
+// reads the community's side of its conversations, apart from its Bots
+// Long Poll.
+func TestVKCommunityUserLongPoll(t *testing.T) {
+	s, clk := vkStart(t)
+	call := vkCaller(t, s, clk)
+	admin := s.Token(sandbox.VK).AccessToken // Pavel runs community 1
+	club, err := s.IssueToken(sandbox.VK, sandbox.TokenOptions{GroupID: 1})
+	require.NoError(t, err)
+	ivan, err := s.IssueToken(sandbox.VK, sandbox.TokenOptions{UserID: "3"})
+	require.NoError(t, err)
+
+	lp, _ := vkUserServer(t, s, club.AccessToken, nil)
+	assert.Equal(t, s.URL(sandbox.VK)+"/longpoll/user", lp.server)
+	byAdmin, _ := vkUserServer(t, s, admin, url.Values{"group_id": {"1"}})
+	assert.Equal(t, 15, vkErrCode(call(ivan.AccessToken, "messages.getLongPollServer", url.Values{"group_id": {"1"}})), "not an admin")
+	assert.Equal(t, 15, vkErrCode(call(club.AccessToken, "messages.getLongPollServer", url.Values{"group_id": {"2"}})), "another community")
+	bots := vkBotsServer(t, s, club.AccessToken, 1)
+
+	m := call(ivan.AccessToken, "messages.send", url.Values{"peer_id": {"-1"}, "message": {"hello club"}, "random_id": {"5"}})
+	require.Zero(t, vkErrCode(m), m)
+	in := m["response"].(float64)
+	m = call(club.AccessToken, "messages.send", url.Values{"user_id": {"3"}, "message": {"hi Ivan"}, "random_id": {"6"}})
+	require.Zero(t, vkErrCode(m), m)
+	out := m["response"].(float64)
+	call(admin, "messages.send", url.Values{"user_id": {"2"}, "message": {"not the club's"}, "random_id": {"7"}})
+
+	for _, key := range []vkLP{lp, byAdmin} {
+		c := vkACheck(t, key, 1, url.Values{"version": {"3"}})
+		require.Zero(t, c.Failed)
+		ups := vkUpdates(t, c)
+		require.Len(t, ups, 2, "the community's two messages, not its admin's own")
+		assert.Equal(t, []any{4.0, in, 1.0, 3.0}, ups[0][:4], "Ivan's message, unread, from peer 3")
+		assert.Equal(t, "hello club", ups[0][5])
+		assert.Equal(t, []any{4.0, out, 3.0, 3.0}, ups[1][:4], "the club's reply: outbox, to peer 3")
+	}
+	bc := vkACheck(t, bots, 1, nil)
+	require.Zero(t, bc.Failed)
+	assert.Len(t, vkEventsOf(t, bc), 2, "the Bots Long Poll keeps its own events: message_new and message_reply")
+
+	s.VKExpireLongPollKeys(sandbox.VKCommunityUserLongPoll(1))
+	assert.Equal(t, 2, vkACheck(t, lp, 0, url.Values{"version": {"3"}}).Failed)
+	assert.Zero(t, vkACheck(t, bots, 0, nil).Failed, "the Bots Long Poll's key is another stream's")
 }

@@ -15,7 +15,7 @@ import (
 // Events: a message to a community is message_new of that community; a
 // community's message to a user is its message_reply (both for Bots Long
 // Poll and Callback); every message is a User Long Poll event (code 4 or
-// 10004) of its sending and of its receiving user.
+// 10004) of its sender and of its receiver, user or community.
 
 // vkMessage is one sent message.
 type vkMessage struct {
@@ -194,10 +194,8 @@ func (p *vkPlatform) sendMessage(from, to, random int64, text string) (id, cmid 
 	case from < 0:
 		p.events.emitGroup(-from, "message_reply", func(string) any { return m.object(from) })
 	}
-	for _, u := range []int64{from, to} {
-		if u > 0 {
-			p.events.emitUser(u, m)
-		}
+	for _, peer := range []int64{from, to} {
+		p.events.emitUser(peer, m)
 	}
 	return m.id, m.cmid
 }
