@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/snskit/snskit/driver"
@@ -85,6 +86,13 @@ func (a *API) AskChallenge(ctx context.Context, c Challenge) (Answer, error) {
 // set. Batching uses it to resend alone the one call of a batch that needs
 // a captcha.
 func (a *API) AnswerChallenge(ctx context.Context, err error, h http.Header, attempt int) (Resend, bool, error) {
+	return a.answerChallengeAt(ctx, err, h, attempt, nil)
+}
+
+// answerChallengeAt is AnswerChallenge for a request sent to at: a
+// challenge page given as a path (VK's HTTP-level challenge) is on at's
+// host.
+func (a *API) answerChallengeAt(ctx context.Context, err error, h http.Header, attempt int, at *url.URL) (Resend, bool, error) {
 	ch, ok := a.platform.(driver.Challenger)
 	var e *Error
 	var pe *PartialError
@@ -100,6 +108,9 @@ func (a *API) AnswerChallenge(ctx context.Context, err error, h http.Header, att
 	}
 	if c.Method == "" {
 		c.Method = e.Method
+	}
+	if at != nil && strings.HasPrefix(c.RedirectURI, "/") && !strings.HasPrefix(c.RedirectURI, "//") {
+		c.RedirectURI = at.Scheme + "://" + at.Host + c.RedirectURI
 	}
 	c.Attempt = attempt
 	ans, herr := a.AskChallenge(ctx, c)
@@ -127,7 +138,7 @@ func (c *Call) answerChallenge(ctx context.Context, err error, d *driver.Draft, 
 		return false, err
 	}
 	*attempt++
-	res, ok, aerr := c.api.AnswerChallenge(ctx, err, r.Header, *attempt)
+	res, ok, aerr := c.api.answerChallengeAt(ctx, err, r.Header, *attempt, d.URL)
 	if aerr != nil {
 		return false, aerr // it wraps err
 	}
@@ -147,6 +158,11 @@ func applyResend(d *driver.Draft, r *Resend) {
 	for k, vs := range r.Params {
 		d.Values[k] = append([]string(nil), vs...)
 		if driver.IsSecretParam(k) {
+			d.Secret(vs...)
+		}
+	}
+	for k, vs := range r.Header {
+		if !strings.EqualFold(k, "Cookie") { // a challenge's solution, not shown in logs
 			d.Secret(vs...)
 		}
 	}

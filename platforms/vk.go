@@ -121,6 +121,9 @@ func (v vk) Prepare(ctx context.Context, d *driver.Draft) error {
 }
 
 func (vk) Decode(r *snskit.Response) (gjson.Result, error) {
+	if e := vkHitman(r); e != nil {
+		return gjson.Result{}, e // whatever the body says
+	}
 	// One pass over the reply checks it and finds the envelope's members.
 	var env [3]gjson.Result
 	if _, err := driver.ParseJSONFields(r, []string{"response", "error", "execute_errors"}, env[:]); err != nil {

@@ -1,11 +1,14 @@
 package platforms
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/snskit/snskit"
+	"github.com/tidwall/gjson"
 )
 
 // VK's captcha (error 14) and validation (error 17), answered through
@@ -25,9 +28,40 @@ import (
 // captcha binds its success token to.
 const vkRemixstlid = "remixstlid"
 
+// VK's HTTP-level challenge (PLATFORMS-MORE.md §2.3, one source, the VK ID
+// Android SDK's "hitman" interceptor; unverified): any reply whose header
+// says X-Challenge: required, whatever its status and body, asks for the
+// page at X-Challenge-Url, a path on the host the request went to; the page
+// yields a token, and the request is resent with the header
+// X-Challenge-Solution: <token>. It reaches the captcha handler as a
+// ChallengeCaptcha whose RedirectURI is that page.
+const (
+	vkChallengeHeader         = "X-Challenge"
+	vkChallengeURLHeader      = "X-Challenge-Url"
+	vkChallengeSolutionHeader = "X-Challenge-Solution"
+	// vkChallengeCode is the Code of the *snskit.Error Decode makes of it.
+	vkChallengeCode = "challenge"
+)
+
+// vkHitman returns the error of a reply that asks for the HTTP-level
+// challenge, or nil.
+func vkHitman(r *snskit.Response) *snskit.Error {
+	vs := r.Header[vkChallengeHeader] // canonical already: no allocation on the usual reply
+	if len(vs) == 0 || !strings.EqualFold(vs[0], "required") {
+		return nil
+	}
+	page := r.Header.Get(vkChallengeURLHeader)
+	detail, _ := json.Marshal(map[string]string{"challenge_url": page})
+	return &snskit.Error{Platform: "vk", Method: r.Method, Code: vkChallengeCode, HTTPStatus: r.StatusCode,
+		Message: "VK asks to pass a challenge page (X-Challenge: required) before it answers; set snskit.WithCaptcha to pass it",
+		Class:   snskit.ErrCaptcha, Detail: gjson.ParseBytes(detail)}
+}
+
 // Challenge implements snskit.Challenger: error 14 is a captcha (old style:
 // captcha_sid and captcha_img; new style: redirect_uri, with captcha_sid
-// sometimes), error 17 a validation (redirect_uri).
+// sometimes), error 17 a validation (redirect_uri), and a reply with
+// X-Challenge: required the HTTP-level challenge (its page as
+// RedirectURI, a path that snskit completes with the request's host).
 func (vk) Challenge(e *snskit.Error, h http.Header) (snskit.Challenge, bool) {
 	d := e.Detail
 	c := snskit.Challenge{Platform: "vk", Method: e.Method, Detail: d, Header: h,
@@ -38,6 +72,8 @@ func (vk) Challenge(e *snskit.Error, h http.Header) (snskit.Challenge, bool) {
 		c.SID, c.ImageURL = d.Get("captcha_sid").String(), d.Get("captcha_img").String()
 	case "17":
 		c.Kind = snskit.ChallengeValidation
+	case vkChallengeCode:
+		c.Kind, c.RedirectURI = snskit.ChallengeCaptcha, d.Get("challenge_url").String()
 	default:
 		return snskit.Challenge{}, false
 	}
@@ -54,6 +90,12 @@ func (vk) Challenge(e *snskit.Error, h http.Header) (snskit.Challenge, bool) {
 func (vk) ChallengeAnswer(c snskit.Challenge, a snskit.Answer) (snskit.Resend, error) {
 	if c.Kind == snskit.ChallengeValidation {
 		return snskit.Resend{}, nil
+	}
+	if c.Detail.Get("challenge_url").Exists() { // the HTTP-level challenge
+		if a.SuccessToken == "" {
+			return snskit.Resend{}, errors.New("this challenge is a page, not an image: pass the page at Challenge.RedirectURI and answer with Answer.SuccessToken")
+		}
+		return snskit.Resend{Header: http.Header{vkChallengeSolutionHeader: {a.SuccessToken}}}, nil
 	}
 	switch {
 	case a.SuccessToken != "":

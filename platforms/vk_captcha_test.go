@@ -208,3 +208,38 @@ func TestVKCaptchaConcurrent(t *testing.T) {
 	}
 	assert.Len(t, s.requests(), 40)
 }
+
+// The HTTP-level challenge is read from the reply's header, whatever the
+// status and the body, and answered with a header.
+func TestVKHitmanChallengeFromHeader(t *testing.T) {
+	vk := platforms.VK()
+	hdr := http.Header{"X-Challenge": {"required"}, "X-Challenge-Url": {"/challenge?s=1"}}
+	for _, body := range []string{`{"response":[{"id":1}]}`, `<html>no</html>`, ``} {
+		r := &snskit.Response{Platform: "vk", Method: "users.get", StatusCode: http.StatusForbidden, Header: hdr, Body: body}
+		_, err := vk.Decode(r)
+		var e *snskit.Error
+		require.ErrorAs(t, err, &e, "body %q", body)
+		assert.Equal(t, "challenge", e.Code)
+		assert.ErrorIs(t, err, snskit.ErrCaptcha)
+	}
+	r := &snskit.Response{Platform: "vk", Method: "users.get", StatusCode: http.StatusOK,
+		Header: http.Header{"X-Challenge": {"none"}}, Body: `{"response":[{"id":1}]}`}
+	res, err := vk.Decode(r)
+	require.NoError(t, err, "only X-Challenge: required is a challenge")
+	assert.Equal(t, int64(1), res.Get("0.id").Int())
+
+	_, err = vk.Decode(&snskit.Response{Platform: "vk", Method: "users.get", StatusCode: 403, Header: hdr, Body: "x"})
+	var e *snskit.Error
+	require.ErrorAs(t, err, &e)
+	ch := vk.(driver.Challenger)
+	c, ok := ch.Challenge(e, hdr)
+	require.True(t, ok)
+	assert.Equal(t, snskit.ChallengeCaptcha, c.Kind)
+	assert.Equal(t, "/challenge?s=1", c.RedirectURI, "a path: snskit puts the request's host before it")
+	rs, err := ch.ChallengeAnswer(c, snskit.Answer{SuccessToken: "tok"})
+	require.NoError(t, err)
+	assert.Equal(t, "tok", rs.Header.Get("X-Challenge-Solution"))
+	assert.Empty(t, rs.Params)
+	_, err = ch.ChallengeAnswer(c, snskit.Answer{Key: "abc"})
+	assert.ErrorContains(t, err, "SuccessToken")
+}

@@ -15,6 +15,9 @@ type vkError struct {
 	CaptchaSID string
 	CaptchaImg string
 	Challenge  *vkChallenge // not-robot captcha and validation fields
+	// Hitman is the page of an HTTP-level challenge (vk_hitman.go): the
+	// reply is that challenge, not an error object.
+	Hitman string
 }
 
 func vkErr(code int, msg string) *vkError { return &vkError{Code: code, Msg: msg} }
@@ -46,6 +49,8 @@ type vkCall struct {
 	base   string // absolute base URL of the VK emulator
 	// remixstlid is the value of the request's remixstlid cookie.
 	remixstlid string
+	// solution is the request's X-Challenge-Solution header.
+	solution string
 }
 
 // vkKind is a set of token kinds a method accepts.
@@ -104,6 +109,7 @@ func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method str
 	if ck, err := r.Cookie("remixstlid"); err == nil {
 		c.remixstlid = ck.Value
 	}
+	c.solution = r.Header.Get("X-Challenge-Solution")
 	for k, v := range r.Form {
 		if len(v) > 0 {
 			c.params[k] = v[0]
@@ -118,6 +124,10 @@ func (p *vkPlatform) serveAPI(w http.ResponseWriter, r *http.Request, method str
 		verr = vkErr(8, "Invalid request: use GET or POST")
 	} else {
 		res, verr = p.handle(c)
+	}
+	if verr != nil && verr.Hitman != "" {
+		vkWriteHitman(w, verr.Hitman)
+		return
 	}
 	if verr != nil {
 		vkSetChallengeCookie(w, verr)

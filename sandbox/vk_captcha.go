@@ -39,6 +39,10 @@ const (
 	// captcha_sid and captcha_img (an "unsupported" picture): answered with
 	// a success_token and the captcha_sid.
 	VKCaptchaNotRobotWithSID
+	// VKCaptchaHitman is the HTTP-level challenge (vk_hitman.go): HTTP 403
+	// with X-Challenge: required and X-Challenge-Url, answered by resending
+	// with X-Challenge-Solution.
+	VKCaptchaHitman
 )
 
 // vkCaptchaRatio is the captcha_ratio of every not-robot captcha.
@@ -67,6 +71,7 @@ type vkNotRobot struct {
 	attempt  int
 	success  string // set once the page is passed
 	answered bool   // the success token was spent
+	hitman   bool   // an HTTP-level challenge's page (vk_hitman.go)
 }
 
 // vkCaptchas is the captcha state of the VK emulator, guarded by the
@@ -113,7 +118,13 @@ func (p *vkPlatform) challenge(c *vkCall, inner bool) *vkError {
 	if !p.captchaApplies(c.method, inner) {
 		return nil
 	}
-	if p.nr.style != VKCaptchaLegacy {
+	switch p.nr.style {
+	case VKCaptchaHitman:
+		if inner {
+			return nil // a challenge of the whole request, not of a call in it
+		}
+		return p.checkHitman(c)
+	case VKCaptchaNotRobot, VKCaptchaNotRobotWithSID:
 		return p.checkNotRobot(c)
 	}
 	if p.solveCaptcha(c.params["captcha_sid"], c.params["captcha_key"]) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/driver"
+	"github.com/snskit/snskit/platforms"
 )
 
 // The captcha of "snskit call": -captcha auto (the default) asks on a
@@ -81,6 +82,14 @@ func hintChallenge(w io.Writer, api *snskit.API, r *snskit.Response, err error, 
 	}
 	again := "snskit call ... (the same call)"
 	switch {
+	case c.Detail.Get("challenge_url").Exists(): // VK's HTTP-level challenge: answered in a header
+		page := c.RedirectURI
+		if u, err := api.Driver().Endpoint(platforms.VKAPIURL); err == nil && strings.HasPrefix(page, "/") {
+			page = u.Scheme + "://" + u.Host + page
+		}
+		fmt.Fprintf(w, "snskit: %s asks to pass a challenge page first: %s\n", c.Platform, page)
+		fmt.Fprintln(w, "snskit: its answer travels in a header, so run the call on a terminal (or with -captcha ask) to be asked")
+		return
 	case c.Kind == snskit.ChallengeValidation:
 		fmt.Fprintf(w, "snskit: confirm the action at %s, then send the call again\n", c.RedirectURI)
 		return

@@ -39,6 +39,18 @@ func TestCallNewCaptchaOffTerminalSaysHowToResend(t *testing.T) {
 	assert.Contains(t, r.stderr, "-captcha ask")
 }
 
+func TestCallHitmanChallengeOffTerminalSaysWhereAndHow(t *testing.T) {
+	s := newSandbox(t)
+	tok := s.Token("vk").AccessToken
+	s.VKRequireCaptchaStyle(1, sandbox.VKCaptchaHitman)
+	r := runCLI(t, nil, "call", "-base-url", s.URL("vk"), "-token", tok, "vk", "users.get", "user_ids=1")
+	require.Equal(t, exitPlatform, r.code, "not on a terminal: the challenge is an error")
+	assert.Contains(t, r.stderr, "challenge page first: http://127.0.0.1:", "the page on the request's host")
+	assert.Contains(t, r.stderr, "/vk/not_robot_captcha?")
+	assert.Contains(t, r.stderr, "-captcha ask")
+	assert.NotContains(t, r.stderr, "success_token=TOKEN", "its answer is a header, not a parameter")
+}
+
 func TestCallCaptchaFailsOffTerminal(t *testing.T) {
 	s := newSandbox(t)
 	s.VKRequireCaptcha(1)
