@@ -42,6 +42,8 @@ type API struct {
 	endpoints endpoints
 	// budgetKeys remembers the budget keys of the last credentials.
 	budgetKeys budgetKeys
+	// kept holds the headers of challenges passed for a host.
+	kept keptHeaders
 }
 
 // New returns a client of platform configured by opts. Options check their

@@ -201,6 +201,7 @@ func (c Call) build(ctx context.Context, params Params, dryRun bool) (*driver.Dr
 		// never placed: the refresh token among them.
 		return d, nil, driver.ScrubError(err, append(credentialSecrets(c.api.cfg.auth), d.Secrets()...))
 	}
+	c.api.kept.apply(d)
 	u, err := requestURL(d)
 	if err != nil {
 		return d, nil, err

@@ -146,6 +146,9 @@ func (c *Call) answerChallenge(ctx context.Context, err error, d *driver.Draft, 
 		return false, err
 	}
 	c.resend = &res
+	if res.Keep && d.URL != nil {
+		c.api.kept.set(d.URL.Host, res.Header)
+	}
 	return true, nil
 }
 
@@ -184,8 +187,6 @@ func resendHeader(req *http.Request, r *Resend) {
 			}
 			continue
 		}
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...) // the answer wins over a kept one
 	}
 }

@@ -55,6 +55,10 @@ type Answer struct {
 type Resend struct {
 	Params url.Values
 	Header http.Header
+	// Keep, when set, makes Header stay on the client's later requests to
+	// the same host, until a newer Keep resend replaces it: a challenge
+	// passed once for the host (VK's X-Challenge-Solution).
+	Keep bool
 }
 
 // Challenger is the optional capability of platforms whose errors can

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snskit/snskit"
 	"github.com/snskit/snskit/sandbox"
@@ -50,4 +51,36 @@ func TestVKHitmanChallengeEndToEnd(t *testing.T) {
 	assert.Equal(t, "challenge", e.Code)
 	assert.Equal(t, 403, e.HTTPStatus)
 	assert.Contains(t, err.Error(), "WithCaptcha")
+}
+
+// A challenge passed once clears the client for the host: the solution goes
+// on its later requests, and the person is asked once, as VK ID's SDK does.
+func TestVKHitmanSolutionIsKeptForTheHostEndToEnd(t *testing.T) {
+	s, clock := startSandbox(t)
+	var seen []snskit.Challenge
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	api := vkClient(t, s, s.Token("vk").AccessToken, pageSolver(t, s, &seen), snskit.WithLogger(logger))
+	s.VKRequireCaptchaStyle(4, sandbox.VKCaptchaHitman)
+	for i := range 3 {
+		clock.Advance(time.Second)
+		_, err := api.Method("users.get").Do(snskit.Params{"user_ids": i + 1})
+		require.NoError(t, err, "call %d", i)
+	}
+	assert.Len(t, seen, 1, "one page passed for three calls")
+	var solutions []string
+	for _, r := range s.Requests() {
+		if v := r.Header.Get("X-Challenge-Solution"); v != "" && r.Path == "/method/users.get" {
+			solutions = append(solutions, v)
+		}
+	}
+	require.Len(t, solutions, 3, "the resend and the two later calls carry it")
+	assert.Equal(t, solutions[0], solutions[2])
+	assert.NotContains(t, logs.String(), solutions[0])
+
+	// A client of its own keeps nothing of another's.
+	other := vkClient(t, s, s.Token("vk").AccessToken)
+	clock.Advance(time.Second)
+	_, err := other.Method("users.get").Do(snskit.Params{"user_ids": 1})
+	require.ErrorIs(t, err, snskit.ErrCaptcha)
 }

@@ -95,7 +95,9 @@ func (vk) ChallengeAnswer(c snskit.Challenge, a snskit.Answer) (snskit.Resend, e
 		if a.SuccessToken == "" {
 			return snskit.Resend{}, errors.New("this challenge is a page, not an image: pass the page at Challenge.RedirectURI and answer with Answer.SuccessToken")
 		}
-		return snskit.Resend{Header: http.Header{vkChallengeSolutionHeader: {a.SuccessToken}}}, nil
+		// Kept for the host's later requests, as VK ID's SDK does: the
+		// challenge is of the client, not of the one call.
+		return snskit.Resend{Header: http.Header{vkChallengeSolutionHeader: {a.SuccessToken}}, Keep: true}, nil
 	}
 	switch {
 	case a.SuccessToken != "":

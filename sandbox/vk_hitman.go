@@ -12,15 +12,16 @@ import (
 // path (on the host the request went to) of a not-robot page of this
 // sandbox; the body is a small HTML page, which a client must not need.
 // Passing the page (Server.VKSolveCaptcha of host+path) yields a token;
-// the call resent with X-Challenge-Solution: <token> goes through. A token
-// is single use; a wrong or reused one gets the challenge again. Calls
-// inside execute are not challenged: the challenge is the request's.
+// the call resent with X-Challenge-Solution: <token> goes through, and so
+// does every later call that carries it, as a cleared client's (VK ID's
+// SDK keeps sending it; how long VK honours one is not known). An unknown
+// token gets the challenge again. Calls inside execute are not challenged:
+// the challenge is the request's.
 
 // checkHitman answers a call while HTTP-level challenges are required. The
 // caller holds mu.
 func (p *vkPlatform) checkHitman(c *vkCall) *vkError {
-	if s := p.nr.byToken[c.solution]; c.solution != "" && s != nil && !s.answered && s.hitman {
-		s.answered = true
+	if s := p.nr.byToken[c.solution]; c.solution != "" && s != nil && s.hitman {
 		p.captchaLeft--
 		return nil
 	}
