@@ -50,6 +50,10 @@ type failingSource struct{ err error }
 func (f failingSource) Token() (*oauth2.Token, error) { return nil, f.err }
 
 func TestRedactHeader(t *testing.T) {
+	for _, name := range []string{"X-Challenge-Solution", "x-auth-token", "X-Api-Key", "X-Client-Secret"} {
+		assert.Equal(t, "****6789", driver.RedactHeader(name, "abcdef0123456789", nil), name)
+	}
+	assert.Equal(t, "text/html", driver.RedactHeader("Accept", "text/html", nil), "other headers are shown")
 	assert.Equal(t, "Bearer ****cdef", driver.RedactHeader("authorization", "Bearer "+secretToken, nil))
 	oauth := `OAuth oauth_consumer_key="ck", oauth_nonce="n", oauth_signature="c2lnbmF0dXJlLXZhbHVl", oauth_token="` + secretToken + `"`
 	got := driver.RedactHeader("Authorization", oauth, nil)

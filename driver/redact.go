@@ -84,7 +84,23 @@ func RedactHeader(name, value string, secrets []string) string {
 	case "Cookie", "Set-Cookie":
 		return auth.Mask(value)
 	}
+	if secretHeaderName(name) {
+		return auth.Mask(value)
+	}
 	return Redact(value, secrets)
+}
+
+// secretHeaderName reports a header whose name says it carries a secret:
+// a token, a secret, a signature, a challenge's solution (VK's
+// X-Challenge-Solution), an API key.
+func secretHeaderName(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range [...]string{"token", "secret", "signature", "solution", "api-key", "apikey", "password"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // redactOAuthParams masks the secret values of an OAuth 1.0a header's
