@@ -1,10 +1,7 @@
 package snskit
 
 import (
-	"maps"
 	"net/http"
-	"sync"
-	"sync/atomic"
 
 	"github.com/snskit/snskit/driver"
 )
@@ -14,37 +11,23 @@ const maxKeptHosts = 64
 
 // keptHeaders are the headers of Keep resends (driver.Resend.Keep), by
 // host: a challenge passed once for a host, whose solution goes on every
-// later request to it (VK's X-Challenge-Solution). Reads take no lock: the
-// map is replaced whole when a host's headers change. The values are
+// later request to it (VK's X-Challenge-Solution). The values are
 // secrets: each request that carries them registers them as such.
-type keptHeaders struct {
-	m  atomic.Pointer[map[string]http.Header]
-	mu sync.Mutex // serializes changes
-}
+type keptHeaders struct{ hosts cowMap[string, http.Header] }
 
 // set keeps h for host, replacing what was kept for it.
 func (k *keptHeaders) set(host string, h http.Header) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	next := map[string]http.Header{}
-	if old := k.m.Load(); old != nil {
-		if _, ok := (*old)[host]; !ok && len(*old) >= maxKeptHosts {
-			return
-		}
-		maps.Copy(next, *old)
-	}
-	next[host] = h.Clone()
-	k.m.Store(&next)
+	k.hosts.set(host, h.Clone(), maxKeptHosts)
 }
 
 // apply adds what is kept for d's host to d's headers, as secrets, unless
 // the draft sets those headers itself.
 func (k *keptHeaders) apply(d *driver.Draft) {
-	m := k.m.Load()
-	if m == nil || d.URL == nil {
+	if d.URL == nil || k.hosts.len() == 0 {
 		return
 	}
-	for name, vs := range (*m)[d.URL.Host] {
+	h, _ := k.hosts.get(d.URL.Host)
+	for name, vs := range h {
 		if _, set := d.Header[name]; !set {
 			d.Header[name] = append([]string(nil), vs...)
 			d.Secret(vs...)

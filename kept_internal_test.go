@@ -37,7 +37,7 @@ func TestKeptHeadersByHostBoundedAndSecret(t *testing.T) {
 	for i := range 2 * maxKeptHosts {
 		k.set(fmt.Sprintf("h%d", i), http.Header{"X": {"v"}})
 	}
-	assert.Len(t, *k.m.Load(), maxKeptHosts)
+	assert.Len(t, *k.hosts.m.Load(), maxKeptHosts)
 	k.set("api.example.com", http.Header{"X-Solution": {"newer"}})
 	d2 := driver.NewDraft(nil)
 	d2.URL = d.URL
@@ -66,5 +66,5 @@ func TestKeptHeadersUnderConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	assert.Len(t, *k.m.Load(), 1)
+	assert.Len(t, *k.hosts.m.Load(), 1)
 }

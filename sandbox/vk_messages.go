@@ -176,7 +176,7 @@ func (p *vkPlatform) sendMessage(from, to, random int64, text string) (id, cmid 
 		p.mu.Unlock()
 		return old[0], old[1]
 	}
-	conv := [2]int64{min(from, to), max(from, to)}
+	conv := vkConversation(from, to)
 	p.msgs.next++
 	p.msgs.cmid[conv]++
 	m := vkMessage{id: p.msgs.next, cmid: p.msgs.cmid[conv], date: p.env.now().Unix(), from: from, to: to,
