@@ -250,13 +250,7 @@ func (a *API) repeatableAll(calls []driver.MergedCall) bool {
 // challenged reports whether err is a challenge that resendChallenged
 // would answer.
 func (a *API) challenged(err error) bool {
-	ch, ok := a.platform.(driver.Challenger)
-	var e *Error
-	var pe *PartialError
-	if !ok || a.cfg.challenge == nil || errors.As(err, &pe) || !errors.As(err, &e) {
-		return false
-	}
-	_, ok = ch.Challenge(e, nil)
+	_, _, _, ok := a.challengeOf(err, nil)
 	return ok
 }
 

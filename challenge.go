@@ -89,17 +89,24 @@ func (a *API) AnswerChallenge(ctx context.Context, err error, h http.Header, att
 	return a.answerChallengeAt(ctx, err, h, attempt, nil)
 }
 
-// answerChallengeAt is AnswerChallenge for a request sent to at: a
-// challenge page given as a path (VK's HTTP-level challenge) is on at's
-// host.
-func (a *API) answerChallengeAt(ctx context.Context, err error, h http.Header, attempt int, at *url.URL) (Resend, bool, error) {
+// challengeOf returns the challenge err carries when the client can answer
+// it: its platform is a Challenger and a handler is set (WithCaptcha).
+func (a *API) challengeOf(err error, h http.Header) (driver.Challenger, *Error, Challenge, bool) {
 	ch, ok := a.platform.(driver.Challenger)
 	var e *Error
 	var pe *PartialError
 	if !ok || a.cfg.challenge == nil || errors.As(err, &pe) || !errors.As(err, &e) {
-		return Resend{}, false, nil
+		return nil, nil, Challenge{}, false
 	}
 	c, ok := ch.Challenge(e, h)
+	return ch, e, c, ok
+}
+
+// answerChallengeAt is AnswerChallenge for a request sent to at: a
+// challenge page given as a path (VK's HTTP-level challenge) is on at's
+// host.
+func (a *API) answerChallengeAt(ctx context.Context, err error, h http.Header, attempt int, at *url.URL) (Resend, bool, error) {
+	ch, e, c, ok := a.challengeOf(err, h)
 	if !ok {
 		return Resend{}, false, nil
 	}
