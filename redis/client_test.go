@@ -160,6 +160,35 @@ func TestSlowRefresherCannotOverwriteANewerToken(t *testing.T) {
 	assert.Equal(t, "fresh-1", rec.AccessToken, "the stalled refresher's late token lost the compare-and-set")
 }
 
+// A platform that revokes the old token when it hands out the new one
+// refuses the other processes' calls before the new token reaches Redis:
+// Settle must wait for the refresher, or the refused call is not resent.
+func TestSettleWaitsForAnotherProcessesRefresh(t *testing.T) {
+	rs := startRedis(t)
+	c := openClient(t, rs)
+	seedToken(t, c, "weixin", "old-token", time.Now().Add(time.Hour))
+	refresher := openClient(t, rs).TokenSource("weixin", (&counter{pause: 400 * time.Millisecond}).refresh)
+	done := make(chan error, 1)
+	go func() { done <- refresher.Refresh(context.Background(), "old-token") }() // it met the token refused
+	other := openClient(t, rs).TokenSource("weixin", (&counter{}).refresh)
+	_, err := other.TokenContext(context.Background())
+	require.NoError(t, err)
+	time.Sleep(100 * time.Millisecond) // the refresher holds the lock and has asked the platform
+	start := time.Now()
+	require.NoError(t, other.Settle(context.Background()))
+	assert.Greater(t, time.Since(start), 100*time.Millisecond, "Settle waited for the refresh")
+	require.NotNil(t, other.Current())
+	assert.Equal(t, "fresh-1", other.Current().AccessToken, "the refresher's token, read after it was saved")
+	require.NoError(t, <-done)
+
+	start = time.Now()
+	require.NoError(t, other.Settle(context.Background()))
+	assert.Less(t, time.Since(start), 100*time.Millisecond, "no refresh under way: no wait")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, other.Settle(ctx), context.Canceled)
+}
+
 func TestSourceWithoutRefreshToken(t *testing.T) {
 	rs := startRedis(t)
 	c := openClient(t, rs)

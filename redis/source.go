@@ -86,12 +86,49 @@ func (s *Source) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	return rec.Token(), nil
 }
 
-// Settle reads the account's current token from Redis, so that Current
-// returns it: snskit calls Settle then Current to tell whether a token the
-// platform refused has been replaced meanwhile by another process.
+// Settle waits for a refresh that any process has under way, then reads
+// the account's current token from Redis, so that Current returns it:
+// snskit calls Settle then Current to tell whether a token the platform
+// refused has been replaced meanwhile by another process. The wait
+// matters: a platform that revokes the old token when it hands out the new
+// one (WeChat does) refuses calls from the moment the refresher asked,
+// before the new token reaches Redis.
 func (s *Source) Settle(ctx context.Context) error {
+	if err := s.awaitRefresh(ctx); err != nil {
+		return err
+	}
 	_, _, err := s.load(ctx)
 	return err
+}
+
+// awaitRefresh returns once no process holds the account's refresh lock
+// (at most the lock's TTL, when its holder stalled), or when ctx ends. A
+// Redis that does not answer is no refresh to wait for: load then falls
+// back to this process's copy.
+func (s *Source) awaitRefresh(ctx context.Context) error {
+	key := s.c.key("lock", s.key)
+	var held int64
+	if err := s.c.op(ctx, func(ctx context.Context) (err error) {
+		held, err = s.c.rdb.Exists(ctx, key).Result()
+		return err
+	}); err != nil || held == 0 {
+		if ctx.Err() != nil {
+			return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
+		}
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.lockTTL)
+	defer cancel()
+	lock, err := s.c.locks.Obtain(wctx, key, s.lockTTL,
+		&redislock.Options{RetryStrategy: redislock.LinearBackoff(20 * time.Millisecond)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
+		}
+		return nil // the holder outlived its TTL or Redis stopped answering: read what is there
+	}
+	_ = lock.Release(context.WithoutCancel(ctx))
+	return nil
 }
 
 // Current returns the last token this process saw, valid or not.
