@@ -149,13 +149,7 @@ func (a *API) send(req *http.Request, platform, method string, secrets []string)
 		return nil, &driver.ReplyError{Platform: platform, Method: method, HTTPStatus: resp.StatusCode, Reason: err.Error()}
 	}
 	a.log(req, platform, method, resp.StatusCode, start, nil, secrets)
-	return &driver.Response{
-		Platform:   platform,
-		Method:     method,
-		StatusCode: resp.StatusCode,
-		Header:     resp.Header,
-		Body:       body,
-	}, nil
+	return driver.NewResponse(platform, method, resp.StatusCode, resp.Header, body, secrets), nil
 }
 
 // log writes one debug line for a request, with secrets masked.

@@ -192,17 +192,13 @@ func (a *API) sendMerged(ctx context.Context, m driver.Merger, calls []driver.Me
 		err = r.BadReply(fmt.Sprintf("the platform split the merged reply into %d parts for %d calls", len(bodies), len(calls)))
 	}
 	if err != nil {
-		var re *ReplyError
-		if errors.As(err, &re) && re.Snippet != "" {
-			re.Snippet = driver.Snippet(driver.Redact(r.Body, d.Secrets()), 120) // redact, then cut
-		}
 		for i, c := range calls {
 			out[i].Err = retarget(err, c.Method)
 		}
 		return out
 	}
 	for i, c := range calls {
-		sub := &Response{Platform: r.Platform, Method: c.Method, StatusCode: r.StatusCode, Header: r.Header, Body: bodies[i]}
+		sub := driver.NewResponse(r.Platform, c.Method, r.StatusCode, r.Header, bodies[i], d.Secrets())
 		res, err := a.platform.Decode(sub)
 		sub.Result = res
 		if err != nil {

@@ -346,13 +346,7 @@ func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 		}
 		return driver.ScrubError(err, d.Secrets())
 	}
-	var re *ReplyError
-	if errors.As(err, &re) {
-		if re.Snippet != "" {
-			re.Snippet = driver.Snippet(driver.Redact(r.Body, d.Secrets()), 120) // mask, then cut
-		}
-	}
-	return driver.ScrubError(err, d.Secrets())
+	return driver.ScrubError(err, d.Secrets()) // a *ReplyError's snippet is masked already (Response.MaskedBody)
 }
 
 // encodeValues is url.Values.Encode (sorted by key, query-escaped) in one

@@ -191,11 +191,7 @@ func (d *Draft) Fetch(ctx context.Context, req *http.Request) (*Response, error)
 	if d.DryRun {
 		return nil, d.Err("a dry run sends nothing, and this call needs a side request first (%s); give what it looks up as a parameter", RedactURL(req.URL, d.secrets))
 	}
-	r, err := d.client.Send(ctx, req, d.Method, d.secrets...)
-	if r != nil {
-		r.secrets = d.secrets // a side request's errors come from the platform's parsing
-	}
-	return r, err
+	return d.client.Send(ctx, req, d.Method, d.secrets...) // its reply masks them (Response.MaskedBody)
 }
 
 // Err returns a *CallError about the call, for Prepare to return when the

@@ -53,3 +53,21 @@ func jsonASCII(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// A Response masks its request's secrets in whatever its errors quote of
+// the body, in every form, wherever the quote is cut.
+func TestResponseMasksBeforeItCuts(t *testing.T) {
+	for _, form := range leaktest.Forms(oddToken) {
+		for pad := 100; pad <= 125; pad += 5 {
+			body := "<p>" + strings.Repeat("x", pad-3) + form + " refused</p>"
+			r := driver.NewResponse("vk", "users.get", 502, nil, body, []string{oddToken})
+			assert.NotContains(t, r.MaskedBody(), form)
+			_, err := driver.ParseJSON(r)
+			var re *driver.ReplyError
+			require.ErrorAs(t, err, &re)
+			assert.NotContains(t, re.Snippet, form[:8], "form %q, pad %d: the start of the token shows", form, pad)
+		}
+	}
+	r := driver.NewResponse("vk", "users.get", 200, nil, "no secrets "+oddToken, nil)
+	assert.Equal(t, r.Body, r.MaskedBody(), "a response without secrets masks nothing")
+}

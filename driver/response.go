@@ -29,8 +29,23 @@ type Response struct {
 	// reply.
 	Result gjson.Result
 
-	secrets []string // masked in the snippets of its errors (Draft.Fetch's)
+	secrets []string // the request's, masked in what its errors quote of Body
 }
+
+// NewResponse returns the reply to a request that carried secrets: they are
+// masked in any part of the body its errors quote (see MaskedBody). The
+// client makes each call's Response this way; a platform makes its own only
+// for bodies it read itself.
+func NewResponse(platform, method string, status int, header http.Header, body string, secrets []string) *Response {
+	return &Response{Platform: platform, Method: method, StatusCode: status, Header: header, Body: body, secrets: secrets}
+}
+
+// MaskedBody returns Body with the secrets of the request that got it
+// masked in every encoding, for a platform's error message that quotes the
+// reply. Cut the masked body, never Body: a secret cut in two is no longer
+// found by the masking that errors get later, and its first half would be
+// shown.
+func (r *Response) MaskedBody() string { return Redact(r.Body, r.secrets) }
 
 // ParseJSON parses r.Body as one JSON value, for a platform's Decode. It
 // accepts JSON whatever the Content-Type (QQ serves JSON as text/html), skips
@@ -169,7 +184,7 @@ func (r *Response) replyError(reason string) *ReplyError {
 		Method:     r.Method,
 		HTTPStatus: r.StatusCode,
 		Reason:     reason,
-		Snippet:    Snippet(Redact(r.Body, r.secrets), 120), // mask, then cut
+		Snippet:    Snippet(r.MaskedBody(), 120), // mask, then cut
 	}
 }
 

@@ -235,7 +235,7 @@ func kaixinError(r *snskit.Response, doc gjson.Result) *snskit.Error {
 	if said == "" {
 		msg = kaixinStatusText(r.StatusCode)
 		if !doc.Exists() {
-			if said = kaixinSnippet(r.Body, 80); said != "" {
+			if said = kaixinSnippet(r.MaskedBody(), 80); said != "" {
 				msg += ": " + said
 			}
 		}

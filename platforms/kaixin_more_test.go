@@ -329,3 +329,16 @@ func TestKaixinDryRunOAuth2(t *testing.T) {
 	assert.Equal(t, "access_token="+kaixinToken+"&fields=uid%2Cname%2Clogo50&num=20&start=0", req.URL.RawQuery)
 	assert.NotContains(t, driver.RedactURL(req.URL, nil), kaixinToken, "the dry-run URL can be shown once redacted")
 }
+
+// A text error page that echoes the request, with the token across the
+// point where the message is cut: no part of the token may reach the error.
+func TestKaixinTextErrorCutDoesNotSplitASecret(t *testing.T) {
+	for pad := 50; pad <= 90; pad += 5 {
+		s := newServer(t, func(sn seen) reply {
+			return reply{Status: 502, ContentType: "text/plain", Body: strings.Repeat("x", pad) + " access_token=" + sn.Query.Get("access_token") + " refused"}
+		})
+		_, err := kaixinAPI(t, s, snskit.WithAuth(auth.Token(kaixinToken))).Method("users.me").Do(nil)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), kaixinToken[:10], "pad %d: %v", pad, err)
+	}
+}
