@@ -48,6 +48,15 @@ func (r *redactWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// mask returns s with the secrets r masks masked, for text that is cut
+// before it is written (mask it first, or a secret across the cut shows
+// its start).
+func (r *redactWriter) mask(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return driver.Redact(s, r.secrets)
+}
+
 // outputMode is how a result is printed.
 type outputMode struct {
 	indent bool // indented, one value per line; else compact, one line

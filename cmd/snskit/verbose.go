@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/snskit/snskit/auth"
 	"github.com/snskit/snskit/driver"
@@ -27,8 +28,34 @@ type verboseTransport struct {
 	w    io.Writer
 }
 
-// verboseBody is how much of a request or reply body -v shows.
-const verboseBody = 2048
+// verboseBody is how much of a request or reply body -v shows. It reads
+// verboseSlack bytes more, so that a secret across the cut is masked whole
+// before the cut (a secret cut first would no longer be found, and its
+// start would show).
+const (
+	verboseBody  = 2048
+	verboseSlack = 2048
+)
+
+// maskThenCut masks secrets in s (everything the writer w masks, if it is
+// a redactWriter), then cuts it to verboseBody bytes at a character
+// boundary, marking the cut with " [...]" when s was cut or more was left.
+func maskThenCut(w io.Writer, s string, more bool) string {
+	if rw, ok := w.(*redactWriter); ok {
+		s = rw.mask(s)
+	}
+	if len(s) > verboseBody {
+		n := verboseBody
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s, more = s[:n], true
+	}
+	if more {
+		s += " [...]"
+	}
+	return s
+}
 
 func (t *verboseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
@@ -46,7 +73,7 @@ func (t *verboseTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		fmt.Fprintf(&b, "> Content-Length: %d\n", req.ContentLength)
 	}
 	b.WriteString(">\n")
-	writeRequestBody(&b, req)
+	writeRequestBody(&b, req, t.w)
 	io.WriteString(t.w, b.String())
 
 	resp, err := t.base.RoundTrip(req)
@@ -85,7 +112,7 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 
 // writeRequestBody shows a form body masked (read from a copy, so the
 // request still sends its own) and says what other bodies are.
-func writeRequestBody(b *strings.Builder, req *http.Request) {
+func writeRequestBody(b *strings.Builder, req *http.Request, w io.Writer) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return
 	}
@@ -99,15 +126,12 @@ func writeRequestBody(b *strings.Builder, req *http.Request) {
 		return
 	}
 	defer body.Close()
-	raw, err := io.ReadAll(io.LimitReader(body, verboseBody+1))
+	raw, err := io.ReadAll(io.LimitReader(body, verboseBody+verboseSlack+1))
 	if err != nil {
 		return
 	}
-	s, cut := string(raw), ""
-	if len(s) > verboseBody {
-		s, cut = s[:verboseBody], " [...]"
-	}
-	fmt.Fprintf(b, "> %s%s\n", driver.RedactQuery(s), cut)
+	more := len(raw) > verboseBody+verboseSlack
+	fmt.Fprintf(b, "> %s\n", maskThenCut(w, driver.RedactQuery(string(raw)), more))
 }
 
 func sizeText(n int64) string {
@@ -132,7 +156,7 @@ type verboseReply struct {
 
 func (r *verboseReply) Read(p []byte) (int, error) {
 	n, err := r.ReadCloser.Read(p)
-	if room := verboseBody - len(r.head); room > 0 {
+	if room := verboseBody + verboseSlack - len(r.head); room > 0 {
 		r.head = append(r.head, p[:min(n, room)]...)
 	}
 	r.n += int64(n)
@@ -144,10 +168,7 @@ func (r *verboseReply) Close() error {
 	r.once.Do(func() {
 		var b strings.Builder
 		if len(r.head) > 0 {
-			s := string(r.head)
-			if r.n > int64(len(r.head)) {
-				s += " [...]"
-			}
+			s := maskThenCut(r.w, string(r.head), r.n > int64(len(r.head)))
 			for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
 				fmt.Fprintf(&b, "< %s\n", line)
 			}

@@ -61,3 +61,21 @@ func TestMaskSecretFields(t *testing.T) {
 	assert.Equal(t, `{"refresh_token": "****abcd`, maskSecretFields(`{"refresh_token": "0123456789abcd`), "cut off mid-value")
 	assert.Equal(t, "access_token=****abcd&expires_in=7776000", maskSecretFields("access_token=0123456789abcd&expires_in=7776000"))
 }
+
+// A reply (or a request) that repeats a secret across the point where -v
+// cuts it shows no part of it: the secret is masked before the cut.
+func TestVerboseCutDoesNotSplitASecret(t *testing.T) {
+	token := "vk1.a.split-token-0123456789abcdef"
+	for _, pad := range []int{verboseBody - 20, verboseBody - 10, verboseBody - 3} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"error":{"error_code":5,"error_msg":"` + strings.Repeat("x", pad-len(`{"error":{"error_code":5,"error_msg":"`)) +
+				token + `"}}`))
+		})
+		r := runCLI(t, nil, "call", "-v", "-base-url", srv.URL, "-token", token, "vk", "users.get",
+			"message="+strings.Repeat("y", pad-len("message=")-1)+token)
+		assert.False(t, strings.Contains(r.all(), token[:12]), "pad %d: the start of the token shows", pad)
+		assert.Contains(t, r.stderr, " [...]", "the cut is shown")
+		assert.Contains(t, r.stderr, "****cdef", "the token masked whole, before the cut, where the cut falls after it")
+	}
+}
