@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +43,9 @@ func (b *bot) start(t *testing.T, api *snskit.API) {
 	go func() {
 		defer cancel()
 		for ev, err := range lp.Events(ctx, api) {
+			if err != nil && errors.Is(err, ctx.Err()) {
+				break // stopped
+			}
 			if err != nil {
 				b.done <- err
 				return

@@ -24,14 +24,18 @@ import (
 //
 //	lp := platforms.VKBotsLongPoll{GroupID: 123, TS: stored, OnTS: store}
 //	for ev, err := range lp.Events(ctx, api) {
+//		if err != nil && errors.Is(err, ctx.Err()) {
+//			return nil // stopped on purpose
+//		}
 //		if err != nil {
 //			return err // a lasting failure: bad token, Long Poll off...
 //		}
 //		fmt.Println(ev.Type, ev.Object.Get("text"))
 //	}
 //
-// The loop ends when ctx is done, or after an error that retrying cannot
-// cure. Network failures and server trouble are retried with jittered
+// The loop ends when ctx is done, yielding a last error that satisfies
+// errors.Is(err, ctx.Err()) (as Call.All does), or after an error that
+// retrying cannot cure, which it yields. Network failures and server trouble are retried with jittered
 // backoff (up to 30 s apart); failed 1, 2 and 3 are handled as VK says.
 // Each event is handed out once: a repeated event_id is dropped.
 //
@@ -86,7 +90,8 @@ type VKBotsLongPoll struct {
 }
 
 // Events returns the community's events, polled through api (a
-// platforms.VK or VKID client) until ctx is done. Each range over it is
+// platforms.VK or VKID client) until ctx is done (then it yields ctx's
+// error, wrapped). Each range over it is
 // one run of its own, with no goroutine left behind; many may run at once.
 func (lp VKBotsLongPoll) Events(ctx context.Context, api *snskit.API) iter.Seq2[VKEvent, error] {
 	p := &vkPoller{api: api, name: "bots long poll", wait: lp.Wait, start: lp.TS, onTS: lp.OnTS,
@@ -153,108 +158,119 @@ func (p *vkPoller) run(ctx context.Context) iter.Seq2[VKEvent, error] {
 		if ctx == nil {
 			ctx = context.Background()
 		}
-		if err := p.check(); err != nil {
+		if err := p.loop(ctx, yield); err != nil {
 			yield(VKEvent{}, err)
-			return
-		}
-		ts, skip, err := vkParseTS(p.start)
-		if err != nil {
-			yield(VKEvent{}, p.fail("TS %q: %v", p.start, err))
-			return
-		}
-		seen := newVKSeen(vkLPSeen)
-		var srv vkLPServer
-		failed := 0 // a_checks answered "failed" in a row
-		for tries := 0; ctx.Err() == nil; {
-			if srv.key == "" {
-				s, sts, err := p.getServer(ctx)
-				if err != nil {
-					if ctx.Err() != nil {
-						return
-					}
-					if !vkTransient(err) {
-						yield(VKEvent{}, err)
-						return
-					}
-					if p.sleep(ctx, &tries) != nil {
-						return
-					}
-					continue
-				}
-				srv = s
-				if ts == "" {
-					ts, skip = sts, 0
-				}
-			}
-			doc, err := p.poll(ctx, srv, ts)
-			if err != nil {
-				if ctx.Err() != nil || p.sleep(ctx, &tries) != nil {
-					return
-				}
-				continue
-			}
-			tries = 0
-			f := doc.Get("failed").Int()
-			if f == 0 {
-				failed = 0
-			} else if failed++; failed > 1 && p.sleep(ctx, &failed) != nil {
-				return // failed again at once: back off rather than poll in a tight loop
-			}
-			switch f {
-			case 0:
-			case 1: // history outdated or partly lost: go on from the ts given
-				if nts := doc.Get("ts").String(); nts != "" {
-					ts, skip = nts, 0
-					p.moved(ts)
-				}
-				continue
-			case 2: // key expired: a new key, keep our ts
-				srv = vkLPServer{}
-				continue
-			case 3: // information lost: a new key and ts
-				srv, ts, skip = vkLPServer{}, "", 0
-				continue
-			case 4:
-				yield(VKEvent{}, p.fail("version %s is not supported (VK takes %s to %s)",
-					p.query.Get("version"), doc.Get("min_version").String(), doc.Get("max_version").String()))
-				return
-			default:
-				yield(VKEvent{}, p.fail("VK answered failed %d, which snskit does not know", f))
-				return
-			}
-			next := doc.Get("ts").String()
-			ups := doc.Get("updates").Array()
-			if next == "" || !doc.Get("updates").IsArray() {
-				if p.sleep(ctx, &tries) != nil {
-					return
-				}
-				continue
-			}
-			for i := skip; i < len(ups); i++ {
-				ev := p.event(ups[i])
-				pos := ts + "/" + strconv.Itoa(i+1)
-				if i == len(ups)-1 {
-					pos = next
-				}
-				if ev.EventID != "" && !seen.add(ev.EventID) {
-					p.moved(pos)
-					continue
-				}
-				more := yield(ev, nil)
-				p.moved(pos)
-				if !more {
-					return
-				}
-				if ctx.Err() != nil {
-					return
-				}
-			}
-			if next != ts && (len(ups) == 0 || skip >= len(ups)) {
-				p.moved(next)
-			}
-			ts, skip = next, 0
 		}
 	}
+}
+
+// loop polls and yields events until the consumer stops (nil), an error
+// retrying cannot cure (yielded, then nil) or ctx ends (its error,
+// returned for run to yield).
+func (p *vkPoller) loop(ctx context.Context, yield func(VKEvent, error) bool) error {
+	if err := p.check(); err != nil {
+		return err
+	}
+	ts, skip, err := vkParseTS(p.start)
+	if err != nil {
+		return p.fail("TS %q: %v", p.start, err)
+	}
+	seen := newVKSeen(vkLPSeen)
+	var srv vkLPServer
+	failed := 0 // a_checks answered "failed" in a row
+	for tries := 0; ctx.Err() == nil; {
+		if srv.key == "" {
+			s, sts, err := p.getServer(ctx)
+			if err != nil {
+				if ctx.Err() != nil {
+					return p.ended(ctx)
+				}
+				if !vkTransient(err) {
+					return err
+				}
+				if p.sleep(ctx, &tries) != nil {
+					return p.ended(ctx)
+				}
+				continue
+			}
+			srv = s
+			if ts == "" {
+				ts, skip = sts, 0
+			}
+		}
+		doc, err := p.poll(ctx, srv, ts)
+		if err != nil {
+			if ctx.Err() != nil || p.sleep(ctx, &tries) != nil {
+				return p.ended(ctx)
+			}
+			continue
+		}
+		tries = 0
+		f := doc.Get("failed").Int()
+		if f == 0 {
+			failed = 0
+		} else if failed++; failed > 1 && p.sleep(ctx, &failed) != nil {
+			return p.ended(ctx) // failed again at once: back off rather than poll in a tight loop
+		}
+		switch f {
+		case 0:
+		case 1: // history outdated or partly lost: go on from the ts given
+			if nts := doc.Get("ts").String(); nts != "" {
+				ts, skip = nts, 0
+				p.moved(ts)
+			}
+			continue
+		case 2: // key expired: a new key, keep our ts
+			srv = vkLPServer{}
+			continue
+		case 3: // information lost: a new key and ts
+			srv, ts, skip = vkLPServer{}, "", 0
+			continue
+		case 4:
+			return p.fail("version %s is not supported (VK takes %s to %s)",
+				p.query.Get("version"), doc.Get("min_version").String(), doc.Get("max_version").String())
+		default:
+			return p.fail("VK answered failed %d, which snskit does not know", f)
+		}
+		next := doc.Get("ts").String()
+		ups := doc.Get("updates").Array()
+		if next == "" || !doc.Get("updates").IsArray() {
+			if p.sleep(ctx, &tries) != nil {
+				return p.ended(ctx)
+			}
+			continue
+		}
+		for i := skip; i < len(ups); i++ {
+			ev := p.event(ups[i])
+			pos := ts + "/" + strconv.Itoa(i+1)
+			if i == len(ups)-1 {
+				pos = next
+			}
+			if ev.EventID != "" && !seen.add(ev.EventID) {
+				p.moved(pos)
+				continue
+			}
+			more := yield(ev, nil)
+			p.moved(pos)
+			if !more {
+				return nil
+			}
+			if ctx.Err() != nil {
+				return p.ended(ctx)
+			}
+		}
+		if next != ts && (len(ups) == 0 || skip >= len(ups)) {
+			p.moved(next)
+		}
+		ts, skip = next, 0
+	}
+	return p.ended(ctx)
+}
+
+// ended is the error that ends a run whose context ended: it satisfies
+// errors.Is(err, ctx.Err()).
+func (p *vkPoller) ended(ctx context.Context) error {
+	return p.fail("stopped: %w", ctx.Err())
 }
 
 // moved hands a new position to OnTS.

@@ -28,8 +28,9 @@ func TestVKBotsLongPollStopsAtOnceAndLeaksNothing(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			for range (platforms.VKBotsLongPoll{GroupID: 7, Wait: 60 * time.Second}).Events(ctx, api) {
-				t.Error("no event was posted")
+			for _, err := range (platforms.VKBotsLongPoll{GroupID: 7, Wait: 60 * time.Second}).Events(ctx, api) {
+				assert.ErrorIs(t, err, context.Canceled, "no event was posted: the one thing yielded is the end of ctx")
+				assert.ErrorContains(t, err, "vk bots long poll: stopped")
 			}
 		}()
 		time.Sleep(5 * time.Millisecond)

@@ -45,8 +45,9 @@ type VKUserLongPoll struct {
 	OnTS func(ts string)
 }
 
-// Events returns the user's updates, polled through api until ctx is done.
-// A version VK does not take (failed 4) ends the loop with an error.
+// Events returns the user's updates, polled through api until ctx is done
+// (then it yields ctx's error, wrapped, as VKBotsLongPoll.Events does). A
+// version VK does not take (failed 4) ends the loop with an error.
 func (lp VKUserLongPoll) Events(ctx context.Context, api *snskit.API) iter.Seq2[VKEvent, error] {
 	version := lp.Version
 	if version == 0 {

@@ -125,6 +125,9 @@ func runListen(ctx context.Context, args []string, con console, env func(string)
 		fmt.Fprintln(errw, "snskit: listening; Ctrl-C stops")
 	}
 	for ev, err := range events {
+		if err != nil && errors.Is(err, ctx.Err()) {
+			break // Ctrl-C, or the -timeout
+		}
 		if err != nil {
 			return listenFailure(errw, err)
 		}

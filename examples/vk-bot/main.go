@@ -117,6 +117,9 @@ func echo(ctx context.Context, w io.Writer, api *snskit.API, group int64, state 
 	}
 	answered := 0
 	for ev, err := range lp.Events(ctx, api) {
+		if err != nil && errors.Is(err, ctx.Err()) {
+			return nil // stopped on purpose
+		}
 		if err != nil {
 			return err
 		}
