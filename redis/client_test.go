@@ -167,23 +167,34 @@ func TestSettleWaitsForAnotherProcessesRefresh(t *testing.T) {
 	rs := startRedis(t)
 	c := openClient(t, rs)
 	seedToken(t, c, "weixin", "old-token", time.Now().Add(time.Hour))
-	refresher := openClient(t, rs).TokenSource("weixin", (&counter{pause: 400 * time.Millisecond}).refresh)
+	asked, release := make(chan struct{}), make(chan struct{})
+	refresher := openClient(t, rs).TokenSource("weixin", func(context.Context, *oauth2.Token) (*oauth2.Token, error) {
+		close(asked) // the lock is held and the platform has been asked
+		<-release
+		return &oauth2.Token{AccessToken: "fresh-1", Expiry: time.Now().Add(time.Hour)}, nil
+	})
 	done := make(chan error, 1)
 	go func() { done <- refresher.Refresh(context.Background(), "old-token") }() // it met the token refused
 	other := openClient(t, rs).TokenSource("weixin", (&counter{}).refresh)
 	_, err := other.TokenContext(context.Background())
 	require.NoError(t, err)
-	time.Sleep(100 * time.Millisecond) // the refresher holds the lock and has asked the platform
-	start := time.Now()
-	require.NoError(t, other.Settle(context.Background()))
-	assert.Greater(t, time.Since(start), 100*time.Millisecond, "Settle waited for the refresh")
+	<-asked
+	settled := make(chan error, 1)
+	go func() { settled <- other.Settle(context.Background()) }()
+	select {
+	case err := <-settled:
+		t.Fatalf("Settle returned (%v) while another process was refreshing", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	require.NoError(t, <-settled)
 	require.NotNil(t, other.Current())
 	assert.Equal(t, "fresh-1", other.Current().AccessToken, "the refresher's token, read after it was saved")
 	require.NoError(t, <-done)
 
-	start = time.Now()
+	start := time.Now()
 	require.NoError(t, other.Settle(context.Background()))
-	assert.Less(t, time.Since(start), 100*time.Millisecond, "no refresh under way: no wait")
+	assert.Less(t, time.Since(start), 2*time.Second, "no refresh under way: no wait for a lock")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorIs(t, other.Settle(ctx), context.Canceled)
