@@ -44,6 +44,8 @@ type API struct {
 	budgetKeys budgetKeys
 	// kept holds the headers of challenges passed for a host.
 	kept keptHeaders
+	// names caches the method names NS(...).M(...) has built.
+	names callNames
 }
 
 // New returns a client of platform configured by opts. Options check their

@@ -369,15 +369,37 @@ func encodeValues(v url.Values) string {
 	var buf strings.Builder
 	buf.Grow(n + n/8)
 	for _, k := range keys {
-		ke := url.QueryEscape(k)
 		for _, s := range v[k] {
 			if buf.Len() > 0 {
 				buf.WriteByte('&')
 			}
-			buf.WriteString(ke)
+			writeQueryEscaped(&buf, k)
 			buf.WriteByte('=')
-			buf.WriteString(url.QueryEscape(s))
+			writeQueryEscaped(&buf, s)
 		}
 	}
 	return buf.String()
+}
+
+// writeQueryEscaped writes url.QueryEscape(s) to b, without the string
+// QueryEscape allocates for each value that needs escaping.
+func writeQueryEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		if c == ' ' {
+			b.WriteByte('+')
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
 }

@@ -2,10 +2,11 @@ package snskit
 
 import (
 	"fmt"
-	"github.com/snskit/snskit/driver"
 	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/snskit/snskit/driver"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -24,6 +25,31 @@ func TestEncodeValuesMatchesURLValuesEncode(t *testing.T) {
 	for _, v := range cases {
 		assert.Equal(t, v.Encode(), encodeValues(v))
 	}
+}
+
+// writeQueryEscaped is url.QueryEscape, byte for byte: every byte alone,
+// between others, and invalid UTF-8.
+func TestWriteQueryEscapedIsQueryEscape(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "Z", string([]byte{byte(c), byte(c)})} {
+			var b strings.Builder
+			writeQueryEscaped(&b, s)
+			assert.Equal(t, url.QueryEscape(s), b.String(), "byte %#x", c)
+		}
+	}
+}
+
+func FuzzWriteQueryEscaped(f *testing.F) {
+	for _, s := range []string{"", "vk1.a.tok|en+/=", "1,2", "x y", "中&=?#+%", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		writeQueryEscaped(&b, s)
+		if got, want := b.String(), url.QueryEscape(s); got != want {
+			t.Fatalf("writeQueryEscaped(%q) = %q, url.QueryEscape gives %q", s, got, want)
+		}
+	})
 }
 
 func TestEncodedParamsDoNotShareStorage(t *testing.T) {

@@ -29,6 +29,12 @@ func (n Namespace) below(name string) string {
 // M returns the call of method name in n: api.NS("users").M("get") is the
 // call "users.get".
 func (n Namespace) M(name string) Call {
+	key := callKey{n.name, name}
+	if n.api != nil && !n.bad {
+		if cn, ok := n.api.names.get(key); ok {
+			return Call{api: n.api, segs: cn.segs, name: cn.full}
+		}
+	}
 	full := n.below(name)
 	if n.bad || !validName(name) {
 		return invalidCall(n.api, full)
@@ -45,8 +51,27 @@ func (n Namespace) M(name string) Call {
 		segs = append(segs, rest[:i])
 		rest = rest[i+1:]
 	}
+	if n.api != nil {
+		n.api.names.set(key, callName{full, segs}, maxCallNames)
+	}
 	return Call{api: n.api, segs: segs, name: full}
 }
+
+// callNames caches, by namespace and method name, the dotted name and
+// segments M builds: a call of a method used before allocates neither.
+// Calls share the segments, which nothing changes.
+type callNames = cowMap[callKey, callName]
+
+type callKey struct{ ns, method string }
+
+type callName struct {
+	full string
+	segs []string
+}
+
+// maxCallNames bounds the method names an API remembers; past it, M builds
+// the others' names each time, as it did before the cache.
+const maxCallNames = 512
 
 // Name returns the namespace's dotted name, such as "user.friend".
 func (n Namespace) Name() string { return n.name }

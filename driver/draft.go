@@ -45,7 +45,8 @@ type Draft struct {
 	// Platform and Method name the call ("vk", "users.get").
 	Platform string
 	Method   string
-	// Segments are the method's names: ["users", "get"].
+	// Segments are the method's names: ["users", "get"]. The slice may be
+	// shared with other calls of the method: read it, do not change it.
 	Segments []string
 	// Verb is the HTTP method. It is the caller's forced verb or empty when
 	// Prepare starts; Prepare sets it when empty.
