@@ -90,3 +90,29 @@ func TestEndpointCacheUnderConcurrentCalls(t *testing.T) {
 	wg.Wait()
 	assert.Len(t, *api.endpoints.m.Load(), 35)
 }
+
+// M's name cache gives each call its own method's name and segments, from
+// many goroutines at once, past its bound too, and keeps no invalid name.
+func TestCallNamesCacheUnderConcurrentCalls(t *testing.T) {
+	api, err := New(pathPlatform{}, WithBaseURL("http://127.0.0.1:9"))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 2 * maxCallNames {
+				ns, m := fmt.Sprintf("ns%d", (g+i)%3), fmt.Sprintf("m%d", i)
+				c := api.NS(ns).NS("sub").M(m)
+				if !assert.Equal(t, ns+".sub."+m, c.name) || !assert.Equal(t, []string{ns, "sub", m}, c.segs) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Len(t, *api.names.m.Load(), maxCallNames, "bounded")
+	bad := api.NS("users").M("get me")
+	assert.Error(t, bad.err)
+	assert.Len(t, *api.names.m.Load(), maxCallNames)
+	again := api.NS("users").M("get me")
+	assert.Error(t, again.err, "an invalid name is refused each time, never cached")
+}
