@@ -113,22 +113,33 @@ func (s *Source) awaitRefresh(ctx context.Context) error {
 		return err
 	}); err != nil || held == 0 {
 		if ctx.Err() != nil {
-			return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
+			return s.waitEnded(ctx)
 		}
 		return nil
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.lockTTL)
 	defer cancel()
-	lock, err := s.c.locks.Obtain(wctx, key, s.lockTTL,
-		&redislock.Options{RetryStrategy: redislock.LinearBackoff(20 * time.Millisecond)})
+	lock, err := s.lock(wctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
+			return s.waitEnded(ctx)
 		}
 		return nil // the holder outlived its TTL or Redis stopped answering: read what is there
 	}
 	_ = lock.Release(context.WithoutCancel(ctx))
 	return nil
+}
+
+// lock takes the account's refresh lock, waiting while another process
+// holds it, until ctx ends.
+func (s *Source) lock(ctx context.Context) (*redislock.Lock, error) {
+	return s.c.locks.Obtain(ctx, s.c.key("lock", s.key), s.lockTTL,
+		&redislock.Options{RetryStrategy: redislock.LinearBackoff(20 * time.Millisecond)})
+}
+
+// waitEnded is the error of a wait for the refresh lock that ctx ended.
+func (s *Source) waitEnded(ctx context.Context) error {
+	return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
 }
 
 // Current returns the last token this process saw, valid or not.
@@ -159,11 +170,10 @@ func (s *Source) Refresh(ctx context.Context, stale string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	lock, err := s.c.locks.Obtain(ctx, s.c.key("lock", s.key), s.lockTTL,
-		&redislock.Options{RetryStrategy: redislock.LinearBackoff(20 * time.Millisecond)})
+	lock, err := s.lock(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("snskit: redis: waiting for the refresh of %q: %w", s.key, ctx.Err())
+			return s.waitEnded(ctx)
 		}
 		return s.unreachable("taking the refresh lock", err)
 	}

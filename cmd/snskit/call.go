@@ -253,7 +253,7 @@ func (f *callFlags) useSandbox(s *sandbox.Server, name string) error {
 
 // options returns the client options the flags ask for. The debug log of
 // -v goes to log.
-func (f *callFlags) options(log io.Writer) ([]snskit.Option, error) {
+func (f *callFlags) options(log *redactWriter) ([]snskit.Option, error) {
 	var opts []snskit.Option
 	if f.stored == nil { // else the stored token is placed once the client exists
 		cred, err := f.credential()

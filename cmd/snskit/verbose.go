@@ -25,7 +25,7 @@ import (
 // headers by name, and w (a redactWriter) masks every secret snskit knows.
 type verboseTransport struct {
 	base http.RoundTripper
-	w    io.Writer
+	w    *redactWriter
 }
 
 // verboseBody is how much of a request or reply body -v shows. It reads
@@ -37,13 +37,11 @@ const (
 	verboseSlack = 2048
 )
 
-// maskThenCut masks secrets in s (everything the writer w masks, if it is
-// a redactWriter), then cuts it to verboseBody bytes at a character
-// boundary, marking the cut with " [...]" when s was cut or more was left.
-func maskThenCut(w io.Writer, s string, more bool) string {
-	if rw, ok := w.(*redactWriter); ok {
-		s = rw.mask(s)
-	}
+// maskThenCut masks in s every secret w masks, then cuts it to verboseBody
+// bytes at a character boundary, marking the cut with " [...]" when s was
+// cut or more was left.
+func maskThenCut(w *redactWriter, s string, more bool) string {
+	s = w.mask(s)
 	if len(s) > verboseBody {
 		n := verboseBody
 		for n > 0 && !utf8.RuneStart(s[n]) {
@@ -112,7 +110,7 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 
 // writeRequestBody shows a form body masked (read from a copy, so the
 // request still sends its own) and says what other bodies are.
-func writeRequestBody(b *strings.Builder, req *http.Request, w io.Writer) {
+func writeRequestBody(b *strings.Builder, req *http.Request, w *redactWriter) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return
 	}
@@ -147,7 +145,7 @@ func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisec
 // client has read it and closes it.
 type verboseReply struct {
 	io.ReadCloser
-	w     io.Writer
+	w     *redactWriter
 	start time.Time
 	head  []byte
 	n     int64
