@@ -126,8 +126,8 @@ func (a *API) Method(dotted string) Call {
 
 // send sends req and reads its reply once. secrets are masked in any error.
 func (a *API) send(req *http.Request, platform, method string, secrets []string) (*Response, error) {
-	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", a.cfg.userAgent)
+	if ua := req.Header["User-Agent"]; len(ua) == 0 || ua[0] == "" { // Header.Get, without canonicalizing a canonical key
+		req.Header["User-Agent"] = []string{a.cfg.userAgent}
 	}
 	var start time.Time // for the log line, if there is a logger to write it
 	if a.cfg.logger != nil {

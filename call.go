@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/snskit/snskit/driver"
@@ -261,8 +260,47 @@ func requestURL(d *driver.Draft) (url.URL, error) {
 }
 
 // httpRequest assembles the prepared draft, sent to u, into an
-// *http.Request.
+// *http.Request. The URL is already parsed: the request takes it as it is,
+// where a string would be printed and parsed again. The same goes for the
+// draft's headers, which the request takes over (the draft is not built
+// again).
 func httpRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Request, error) {
+	if len(d.Files) > 0 || d.Verb != http.MethodGet && d.Verb != http.MethodPost {
+		return streamRequest(ctx, d, u)
+	}
+	// What http.NewRequestWithContext makes of a form body or none, without
+	// parsing a URL again or making a header map to throw away.
+	req := http.Request{Method: d.Verb, URL: new(url.URL), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Header: d.Header}
+	*req.URL = *u
+	req.URL.Host = strings.TrimSuffix(u.Host, ":") // as http.NewRequest does
+	req.Host = req.URL.Host
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	if d.Verb == http.MethodPost {
+		form := encodeValues(d.Values)
+		req.Header["Content-Type"] = []string{"application/x-www-form-urlencoded"}
+		req.ContentLength = int64(len(form))
+		if form == "" {
+			req.Body, req.GetBody = http.NoBody, noBody
+		} else {
+			// A *strings.Reader in io.NopCloser, as NewRequest wraps it: the
+			// transport knows it for a body in memory and sends it with
+			// the headers in one write.
+			r := strings.NewReader(form)
+			req.Body = io.NopCloser(r)
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(form)), nil }
+		}
+	}
+	return req.WithContext(ctx), nil
+}
+
+// noBody is GetBody of a request without a body.
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
+
+// streamRequest is httpRequest of a multipart body, which streams from the
+// files' readers, or of a verb other than GET and POST.
+func streamRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Request, error) {
 	var body io.Reader
 	contentType := ""
 	length := int64(0)
@@ -276,10 +314,6 @@ func httpRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Reques
 		length = int64(len(form))
 		contentType = "application/x-www-form-urlencoded"
 	}
-	// The URL is already parsed: the request takes it as it is, where a
-	// string would be printed and parsed again. The same goes for the
-	// draft's headers, which the request takes over (the draft is not
-	// built again).
 	req, err := http.NewRequestWithContext(ctx, d.Verb, "", body)
 	if err != nil {
 		return nil, d.Err("building the request: %v", err)
@@ -295,21 +329,6 @@ func httpRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Reques
 		req.ContentLength = length
 	}
 	return req, nil
-}
-
-// mergeQuery encodes the query and values of a GET in one sorted string.
-func mergeQuery(q, v url.Values) string {
-	if len(q) == 0 {
-		return encodeValues(v)
-	}
-	all := make(url.Values, len(q)+len(v))
-	for k, vs := range v {
-		all[k] = vs
-	}
-	for k, vs := range q {
-		all[k] = append(all[k], vs...)
-	}
-	return encodeValues(all)
 }
 
 // finishError fills in the call's names on platform errors and masks the
@@ -347,59 +366,4 @@ func (c Call) finishError(err error, d *driver.Draft, r *Response) error {
 		return driver.ScrubError(err, d.Secrets())
 	}
 	return driver.ScrubError(err, d.Secrets()) // a *ReplyError's snippet is masked already (Response.MaskedBody)
-}
-
-// encodeValues is url.Values.Encode (sorted by key, query-escaped) in one
-// allocation for the usual call: the buffer is sized first and the keys are
-// sorted on the stack.
-func encodeValues(v url.Values) string {
-	if len(v) == 0 {
-		return ""
-	}
-	var stack [16]string
-	keys := stack[:0]
-	n := 0
-	for k, vs := range v {
-		keys = append(keys, k)
-		for _, s := range vs {
-			n += len(k) + len(s) + 2
-		}
-	}
-	slices.Sort(keys)
-	var buf strings.Builder
-	buf.Grow(n + n/8)
-	for _, k := range keys {
-		for _, s := range v[k] {
-			if buf.Len() > 0 {
-				buf.WriteByte('&')
-			}
-			writeQueryEscaped(&buf, k)
-			buf.WriteByte('=')
-			writeQueryEscaped(&buf, s)
-		}
-	}
-	return buf.String()
-}
-
-// writeQueryEscaped writes url.QueryEscape(s) to b, without the string
-// QueryEscape allocates for each value that needs escaping.
-func writeQueryEscaped(b *strings.Builder, s string) {
-	const hex = "0123456789ABCDEF"
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
-			continue
-		}
-		b.WriteString(s[start:i])
-		if c == ' ' {
-			b.WriteByte('+')
-		} else {
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-		start = i + 1
-	}
-	b.WriteString(s[start:])
 }

@@ -19,9 +19,11 @@ const MaxURLLength = 8 << 10
 // mayBeTooLong reports whether u, the URL of a draft, might be refused by
 // checkURLLength, which measures the parameters more generously than
 // their encoding (two bytes for each '=' and '&'): at most twice the
-// encoded query. Below that, no call needs checking.
+// encoded query. Below that, no call needs checking. The escaped path is
+// bounded without escaping it: EscapedPath is RawPath or at most three
+// bytes for each byte of Path.
 func mayBeTooLong(u *url.URL) bool {
-	return len(u.Scheme)+len(u.Host)+len(u.EscapedPath())+4+2*len(u.RawQuery) > MaxURLLength
+	return len(u.Scheme)+len(u.Host)+max(3*len(u.Path), len(u.RawPath))+4+2*len(u.RawQuery) > MaxURLLength
 }
 
 // checkURLLength refuses a draft whose URL would be longer than
