@@ -39,6 +39,11 @@ func TestAppendQueryEscapedIsQueryEscape(t *testing.T) {
 			assert.Equal(t, url.QueryEscape(s), string(appendQueryEscaped(nil, s)), "byte %#x", c)
 			assert.Equal(t, "k="+url.QueryEscape(s), string(appendQueryEscaped([]byte("k="), s)), "byte %#x", c)
 		}
+		for at := range 17 { // in and around the runs read eight bytes at a time
+			s := []byte("abcdefghijklmnopqrstuvwxy")
+			s[at] = byte(c)
+			assert.Equal(t, url.QueryEscape(string(s)), string(appendQueryEscaped(nil, string(s))), "byte %#x at %d", c, at)
+		}
 	}
 }
 
