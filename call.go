@@ -299,16 +299,15 @@ func httpRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Reques
 func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
 
 // streamRequest is httpRequest of a multipart body, which streams from the
-// files' readers, or of a verb other than GET and POST.
+// files' readers, or of a verb other than GET and POST (sent with a form
+// body), which http.NewRequestWithContext checks.
 func streamRequest(ctx context.Context, d *driver.Draft, u *url.URL) (*http.Request, error) {
 	var body io.Reader
-	contentType := ""
-	length := int64(0)
-	switch {
-	case len(d.Files) > 0:
+	var contentType string
+	var length int64
+	if len(d.Files) > 0 {
 		body, contentType, length = multipartBody(ctx, d.Values, d.Files)
-	case d.Verb == http.MethodGet:
-	default:
+	} else {
 		form := encodeValues(d.Values)
 		body = strings.NewReader(form)
 		length = int64(len(form))
